@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Two cores: simulator and sandbox tests are CPU-bound, so run files two at a time.
+    maxWorkers: 2,
+    pool: 'forks',
+  },
+});
