@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { WandError } from '../src/core/errors.ts';
+import type { Backend } from './backend.ts';
+import { typeText } from './dts.ts';
+
+/** What a primitive's implementation gets besides its arguments. */
+export interface PrimitiveContext<B extends Backend = Backend> {
+  backend: B;
+  /** Aborted by Ctrl-C, the e-stop, the time budget or the safety watchdog. */
+  signal: AbortSignal;
+  /** Program output (`print`, `console.log`); the runner enforces the output budget. */
+  output(text: string): void;
+  /** A message meant for the person (`say`). */
+  say(text: string): void;
+}
+
+export interface PrimitiveSpec<P extends z.ZodRawShape, R extends z.ZodType, B extends Backend> {
+  name: string;
+  /** One line, shown in the model's prompt and in the generated .d.ts. */
+  doc: string;
+  /** Positional parameters in order; the keys are the parameter names shown to the model. */
+  params: P;
+  /** A variadic last parameter (`print(...values)`), collected as an array under this name. */
+  rest?: { name: string; schema: z.ZodType };
+  returns: R;
+  /** Cheap, instant queries are marked so the runner need not log them as motions. */
+  query?: boolean;
+  run(ctx: PrimitiveContext<B>, args: z.infer<z.ZodObject<P>> & Record<string, unknown>): Promise<z.infer<R>> | z.infer<R>;
+}
+
+export interface Primitive<B extends Backend = Backend> {
+  name: string;
+  doc: string;
+  params: z.ZodRawShape;
+  rest?: { name: string; schema: z.ZodType };
+  returns: z.ZodType;
+  query: boolean;
+  argsSchema: z.ZodObject;
+  run(ctx: PrimitiveContext<B>, args: Record<string, unknown>): Promise<unknown> | unknown;
+}
+
+export function definePrimitive<P extends z.ZodRawShape, R extends z.ZodType, B extends Backend>(
+  spec: PrimitiveSpec<P, R, B>,
+): Primitive<B> {
+  return {
+    name: spec.name,
+    doc: spec.doc,
+    params: spec.params,
+    rest: spec.rest,
+    returns: spec.returns,
+    query: spec.query ?? false,
+    argsSchema: z.object(spec.params),
+    run: spec.run as Primitive<B>['run'],
+  };
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return `the object ${JSON.stringify(value).slice(0, 80)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/** The allowed shape of a schema in words, for error messages ("string", "{x, y, z?}", ...). */
+export function allowedText(schema: z.ZodType): string {
+  return typeText(schema);
+}
+
+/** Maps positional arguments onto the named parameters and validates them with the primitive's zod schema. */
+export function parseArgs(prim: Primitive<any>, raw: unknown[]): Record<string, unknown> {
+  const names = Object.keys(prim.params);
+  const signature = `${prim.name}(${[...names, ...(prim.rest ? [`...${prim.rest.name}`] : [])].join(', ')})`;
+  if (!prim.rest && raw.length > names.length) {
+    throw new WandError(
+      'validation',
+      `${signature} takes ${names.length} argument${names.length === 1 ? '' : 's'}, got ${raw.length}`,
+      { primitive: prim.name },
+    );
+  }
+  const args: Record<string, unknown> = {};
+  names.forEach((n, i) => (args[n] = raw[i]));
+  const parsed = prim.argsSchema.safeParse(args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const param = String(issue.path[0] ?? names[0] ?? '');
+    const field = issue.path.slice(1).join('.');
+    const schema = prim.params[param] as z.ZodType | undefined;
+    const allowed = schema ? allowedText(schema) : 'nothing';
+    const got = describe(issue.path.reduce<unknown>((v, k) => (v as any)?.[k as any], args));
+    throw new WandError(
+      'validation',
+      `${signature}: bad argument '${param}'${field ? ` (field ${field})` : ''}: expected ${allowed}, got ${got}` +
+        (issue.code === 'custom' || issue.code === 'too_small' || issue.code === 'too_big' ? ` (${issue.message})` : ''),
+      { primitive: prim.name },
+    );
+  }
+  const out: Record<string, unknown> = parsed.data;
+  if (prim.rest) {
+    const restSchema = z.array(prim.rest.schema);
+    const rest = restSchema.safeParse(raw.slice(names.length));
+    if (!rest.success) {
+      throw new WandError('validation', `${signature}: bad argument '${prim.rest.name}': ${rest.error.issues[0]!.message}`, {
+        primitive: prim.name,
+      });
+    }
+    out[prim.rest.name] = rest.data;
+  }
+  return out;
+}
