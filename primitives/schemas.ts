@@ -17,7 +17,7 @@ export const ObjectKind = z.enum(['block', 'bowl']);
 export type ObjectKind = z.infer<typeof ObjectKind>;
 
 export const COLORS = ['blue', 'red', 'green', 'orange', 'yellow', 'purple', 'pink', 'cyan', 'brown', 'gray'] as const;
-export const Color = z.enum(COLORS);
+export const Color = z.enum(COLORS).meta({ id: 'Color' });
 export type Color = z.infer<typeof Color>;
 
 export const ObjectInfo = z

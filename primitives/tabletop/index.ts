@@ -1,0 +1,29 @@
+import { commonPrimitives } from '../common/index.ts';
+import closeGripper from './closeGripper.ts';
+import getObject from './getObject.ts';
+import getObjectNames from './getObjectNames.ts';
+import getObjects from './getObjects.ts';
+import holding from './holding.ts';
+import home from './home.ts';
+import moveTo from './moveTo.ts';
+import namedPosition from './namedPosition.ts';
+import openGripper from './openGripper.ts';
+import pick from './pick.ts';
+import place from './place.ts';
+import putOn from './putOn.ts';
+
+export const tabletopPrimitives = [
+  getObjectNames,
+  getObjects,
+  getObject,
+  namedPosition,
+  holding,
+  pick,
+  place,
+  putOn,
+  moveTo,
+  home,
+  openGripper,
+  closeGripper,
+  ...commonPrimitives,
+];

@@ -1,0 +1,57 @@
+import { WandError } from '../../src/core/errors.ts';
+import type { TabletopBackend } from '../backend.ts';
+import type { ObjectInfo, Point, Vec3 } from '../schemas.ts';
+import { NAMED_POSITIONS, WORKSPACE, inWorkspace } from './world.ts';
+
+// Name and target resolution shared by the tabletop primitives.
+
+export function findObject(backend: TabletopBackend, name: string, primitive: string): ObjectInfo {
+  const objects = backend.objects();
+  const found = objects.find((o) => o.name === name) ?? objects.find((o) => o.name === name.trim().toLowerCase());
+  if (found) return found;
+  const known = objects.map((o) => `"${o.name}"`).join(', ');
+  throw new WandError('unknown_object', `${primitive}: there is no object named "${name}"; known objects: ${known || 'none'}`, {
+    primitive,
+  });
+}
+
+export function findNamedPosition(name: string, primitive: string): Vec3 | undefined {
+  return NAMED_POSITIONS[name] ?? NAMED_POSITIONS[name.trim().toLowerCase()];
+}
+
+const fmt = (v: number) => v.toFixed(3).replace(/\.?0+$/, '');
+export const pointText = (p: { x: number; y: number; z?: number }) =>
+  `(${fmt(p.x)}, ${fmt(p.y)}${p.z === undefined ? '' : `, ${fmt(p.z)}`})`;
+
+export function requireInWorkspace(p: Point, primitive: string, what = 'target'): void {
+  const zBad = p.z !== undefined && (p.z < WORKSPACE.z[0] || p.z > WORKSPACE.z[1]);
+  if (inWorkspace(p) && !zBad) return;
+  throw new WandError(
+    'workspace',
+    `${primitive}: ${what} ${pointText(p)} is outside the reachable workspace ` +
+      `(x ${WORKSPACE.x[0]}..${WORKSPACE.x[1]}, y ${WORKSPACE.y[0]}..${WORKSPACE.y[1]}, z ${WORKSPACE.z[0]}..${WORKSPACE.z[1]}); nothing moved`,
+    { primitive },
+  );
+}
+
+/** Height of the highest surface under (x, y): the table, or the top of an object whose footprint covers the point. */
+export function surfaceHeight(objects: ObjectInfo[], x: number, y: number, ignore?: string): number {
+  let top = 0;
+  for (const o of objects) {
+    if (o.name === ignore) continue;
+    const inside = Math.abs(o.position.x - x) <= o.size.x / 2 && Math.abs(o.position.y - y) <= o.size.y / 2;
+    // A bowl's floor, not its rim, is where things come to rest inside it.
+    const objTop = o.kind === 'bowl' ? o.position.z - o.size.z / 2 + 0.01 : o.position.z + o.size.z / 2;
+    if (inside && objTop > top) top = objTop;
+  }
+  return top;
+}
+
+/** What the arm can travel over without hitting anything: above every object, with room for what it carries. */
+export function travelHeight(backend: TabletopBackend): number {
+  const objects = backend.objects();
+  const held = backend.holding();
+  const carried = objects.find((o) => o.name === held)?.size.z ?? 0;
+  const highest = objects.filter((o) => o.name !== held).reduce((m, o) => Math.max(m, o.position.z + o.size.z / 2), 0);
+  return Math.min(WORKSPACE.z[1], Math.max(0.15, highest + carried + 0.06));
+}
