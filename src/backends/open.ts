@@ -1,0 +1,25 @@
+import type { Backend } from '../../primitives/backend.ts';
+import type { Primitive } from '../../primitives/define.ts';
+import { primitivesFor } from '../../primitives/index.ts';
+import { WandError } from '../core/errors.ts';
+import { createTabletopSim } from '../../sim/tabletop/sim.ts';
+import { loadSceneFile, randomScene } from '../../sim/tabletop/scene.ts';
+import type { BackendOptions } from './options.ts';
+
+export interface OpenBackend {
+  backend: Backend;
+  primitives: Primitive<any>[];
+  /** For status lines: "simulator (tabletop, seed 3)" or "ROS robot at ws://...". */
+  label: string;
+}
+
+/** A fresh simulated world for the options (a robot backend is opened by the ROS module). */
+export async function openSimulator(opts: BackendOptions): Promise<OpenBackend> {
+  if (opts.world === 'tabletop') {
+    const scene = opts.scenePath ? await loadSceneFile(opts.scenePath) : randomScene(opts.seed, { blocks: opts.blocks, bowls: opts.bowls });
+    const backend = await createTabletopSim(scene);
+    const label = `simulator (tabletop, ${opts.scenePath ? `scene ${opts.scenePath}` : `seed ${opts.seed}`})`;
+    return { backend, primitives: primitivesFor('tabletop'), label };
+  }
+  throw new WandError('usage', `the "${opts.world}" world is not available yet`);
+}

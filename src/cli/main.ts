@@ -1,0 +1,42 @@
+import { UsageError, exitWithError } from './usage.ts';
+
+// One module per command, loaded on demand so `wand run` does not pay for the model client or the server.
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
+  run: { summary: 'run a program against the simulator or a robot', load: () => import('./run.ts') },
+  ask: { summary: 'have a language model write, check and correct a program', load: () => import('./ask.ts') },
+  serve: { summary: 'open a browser session (live view, instruction box, editor, e-stop)', load: () => import('./serve.ts') },
+  skills: { summary: 'list, show, remove, export or import stored skills', load: () => import('./skills.ts') },
+  bench: { summary: 'measure task success on a benchmark suite', load: () => import('./bench.ts') },
+};
+
+function help(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  wand ${name.padEnd(7)} ${c.summary}`);
+  return `Usage: wand <command> [options]\n\n${lines.join('\n')}\n\nRun "wand <command> --help" for the options of a command.`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(help() + '\n');
+    return command ? 0 : 2;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) throw new UsageError(`unknown command "${command}"\n\n${help()}`);
+  let mod;
+  try {
+    mod = await entry.load();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes(`/cli/${command}.ts`)) {
+      throw new UsageError(`"wand ${command}" is not available in this version`);
+    }
+    throw err;
+  }
+  return mod.main(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => exitWithError(err),
+);

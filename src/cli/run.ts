@@ -1,0 +1,45 @@
+import { openSimulator } from '../backends/open.ts';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/options.ts';
+import { formatReport } from '../run/report.ts';
+import { runProgram } from '../run/run-program.ts';
+import { readProgram } from './program-source.ts';
+import { abortOnSignals } from './signals.ts';
+import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
+
+const USAGE = `Usage: wand run FILE|- [options]
+
+Runs a JavaScript or TypeScript program over the primitive API and reports what happened.
+
+${BACKEND_USAGE}
+  --timeout S               wall-clock budget for the program in seconds (default 30)
+  --json                    print one JSON object instead of the report
+
+Exit code: 0 when the program completed, 1 when it failed, 2 for usage errors.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { ...BACKEND_FLAGS, timeout: { type: 'string' }, json: { type: 'boolean' } },
+    USAGE,
+  );
+  if (positionals.length !== 1) throw new UsageError(`expected one program file (or - for standard input)\n\n${USAGE}`);
+  const timeoutS = numberFlag(values.timeout as string | undefined, 'timeout', { min: 0.001 });
+  const options = backendOptionsFrom(values);
+  const source = await readProgram(positionals[0]!);
+  const { backend, primitives } = await openSimulator(options);
+  const stop = abortOnSignals();
+  try {
+    const result = await runProgram({
+      source,
+      backend,
+      primitives,
+      limits: timeoutS ? { timeoutMs: timeoutS * 1000 } : undefined,
+      signal: stop.signal,
+    });
+    process.stdout.write((values.json ? JSON.stringify(result) : formatReport(result)) + '\n');
+    return result.ok ? 0 : 1;
+  } finally {
+    stop.dispose();
+    await backend.dispose();
+  }
+}

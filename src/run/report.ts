@@ -1,0 +1,39 @@
+import type { RunResult } from './result.ts';
+
+const n = (v: number) => v.toFixed(3);
+
+/** The human-readable `wand run` report: calls, messages, outcome, final positions. */
+export function formatReport(result: RunResult): string {
+  const lines: string[] = [];
+  lines.push(`Calls (${result.calls.length}):`);
+  for (const c of result.calls) {
+    const args = c.args.map((a) => JSON.stringify(a)).join(', ');
+    const where = c.line !== undefined ? `line ${c.line}: ` : '';
+    lines.push(`  ${c.ok ? '✓' : '✗'} ${where}${c.primitive}(${args})  ${c.ms.toFixed(1)} ms${c.ok ? '' : `  — ${c.error}`}`);
+  }
+  if (result.output.length) {
+    lines.push('Output:');
+    for (const o of result.output) lines.push(`  ${o}`);
+  }
+  lines.push('');
+  if (result.ok) {
+    lines.push(`Outcome: completed in ${result.simTimeS.toFixed(2)} s simulated, ${result.wallTimeMs} ms wall.`);
+  } else {
+    const e = result.error!;
+    const where = [e.line !== undefined ? `line ${e.line}` : '', e.primitive ? `in ${e.primitive}` : ''].filter(Boolean).join(', ');
+    lines.push(`Outcome: FAILED (${e.kind}${where ? `, ${where}` : ''}): ${e.message}`);
+  }
+  lines.push('');
+  const objects = result.state.objects;
+  if (objects.length) {
+    lines.push('Final positions:');
+    const width = Math.max(...objects.map((o) => o.name.length));
+    for (const o of objects) {
+      lines.push(`  ${o.name.padEnd(width)}  x ${n(o.position.x)}  y ${n(o.position.y)}  z ${n(o.position.z)}`);
+    }
+  }
+  const robot = result.state.robot as Record<string, unknown>;
+  if (robot.pose) lines.push(`Robot pose: ${JSON.stringify(robot.pose)}`);
+  lines.push(`Holding: ${result.state.holding ?? 'nothing'}`);
+  return lines.join('\n');
+}
