@@ -23,3 +23,9 @@ export async function openSimulator(opts: BackendOptions): Promise<OpenBackend> 
   }
   throw new WandError('usage', `the "${opts.world}" world is not available yet`);
 }
+
+/** The target a command runs on: the simulator, or (with --backend ros) the robot. */
+export async function openBackend(opts: BackendOptions): Promise<OpenBackend> {
+  if (opts.backend === 'ros') throw new WandError('usage', 'the ROS backend is not available yet');
+  return openSimulator(opts);
+}

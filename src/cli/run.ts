@@ -1,7 +1,7 @@
-import { openSimulator } from '../backends/open.ts';
+import { openBackend } from '../backends/open.ts';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/options.ts';
 import { formatReport } from '../run/report.ts';
-import { runProgram } from '../run/run-program.ts';
+import { executeProgram } from '../run/execute.ts';
 import { readProgram } from './program-source.ts';
 import { abortOnSignals } from './signals.ts';
 import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
@@ -26,13 +26,12 @@ export async function main(argv: string[]): Promise<number> {
   const timeoutS = numberFlag(values.timeout as string | undefined, 'timeout', { min: 0.001 });
   const options = backendOptionsFrom(values);
   const source = await readProgram(positionals[0]!);
-  const { backend, primitives } = await openSimulator(options);
+  const target = await openBackend(options);
   const stop = abortOnSignals();
   try {
-    const result = await runProgram({
+    const result = await executeProgram({
       source,
-      backend,
-      primitives,
+      target,
       limits: timeoutS ? { timeoutMs: timeoutS * 1000 } : undefined,
       signal: stop.signal,
     });
@@ -40,6 +39,6 @@ export async function main(argv: string[]): Promise<number> {
     return result.ok ? 0 : 1;
   } finally {
     stop.dispose();
-    await backend.dispose();
+    await target.backend.dispose();
   }
 }
