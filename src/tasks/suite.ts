@@ -12,6 +12,8 @@ export interface Episode {
   instruction: string;
   scene: { objects: SceneObject[] };
   check: Check;
+  /** Reference program (see Draft.solution). */
+  solution: string;
 }
 
 export type SplitChoice = Split | 'all';
@@ -46,6 +48,7 @@ export function generateEpisodes(opts: { split: SplitChoice; episodes: number; s
         instruction: draft.instruction,
         scene: { objects: draft.objects },
         check: draft.check,
+        solution: draft.solution,
       });
     }
   }

@@ -31,6 +31,8 @@ export interface Draft {
   instruction: string;
   objects: SceneObject[];
   check: Check;
+  /** A reference program that solves the episode: the oracle for tests and the instant scripted model of the bench. */
+  solution: string;
 }
 
 export interface Template {
@@ -81,6 +83,24 @@ function relative(objs: ObjectInfo[], name: string, ref: { x: number; y: number 
   return { along: d.x * v.x + d.y * v.y, across: Math.abs(d.x * v.y - d.y * v.x) };
 }
 
+const js = (v: unknown) => JSON.stringify(v);
+
+/** Reference program for "to the <direction> of the bowl": offset from the bowl's centre as observed. */
+function offsetSolution(a: string, ref: string, dir: Direction, distance: number): string {
+  const v = DIRECTION_VECTOR[dir];
+  return `const c = getObject(${js(ref)}).position;\nputOn(${js(a)}, { x: c.x + ${distance * v.x}, y: c.y + ${distance * v.y} });`;
+}
+
+/**
+ * Spots for the reference line programs, outside the area where episodes place blocks
+ * (x ≥ 0.265 and |y| ≤ 0.255 with the footprint), so the oracle never drops a block onto another.
+ */
+const LINE_SPOTS = {
+  horizontal: [{ x: 0.22, y: -0.1 }, { x: 0.22, y: 0 }, { x: 0.22, y: 0.1 }],
+  vertical: [{ x: 0.3, y: -0.28 }, { x: 0.4, y: -0.28 }, { x: 0.5, y: -0.28 }],
+  diagonal: [{ x: 0.21, y: -0.2 }, { x: 0.235, y: -0.245 }, { x: 0.26, y: -0.29 }],
+};
+
 const DIRECTIONAL = { along: [0.07, 0.2], across: 0.05 } as const;
 const MAGNITUDE = { 'a little': [0.05, 0.14], 'a lot': [0.15, 0.4] } as const;
 
@@ -98,6 +118,7 @@ export const TEMPLATES: Template[] = [
         instruction: `Pick up the ${a} and place it on the ${b}.`,
         objects,
         check: (i, f) => all([isOn(f, a, b), `${a} is not on ${b}`], othersStill(i, f, [a])),
+        solution: `putOn(${js(a)}, ${js(b)});`,
       };
     },
   },
@@ -114,6 +135,7 @@ export const TEMPLATES: Template[] = [
         instruction: `Put the ${a} in the ${target}.`,
         objects,
         check: (i, f) => all([isOn(f, a, target), `${a} is not in ${target}`], othersStill(i, f, [a, target])),
+        solution: `putOn(${js(a)}, ${js(target)});`,
       };
     },
   },
@@ -131,6 +153,7 @@ export const TEMPLATES: Template[] = [
         instruction: `Put all the blocks on the ${place}.`,
         objects,
         check: (i, f) => all(...blocks.map((b): [boolean, string] => [isOn(f, b, place), `${b} is not on the ${place}`]), othersStill(i, f, blocks)),
+        solution: `for (const b of ${js(blocks)}) putOn(b, ${js(place)});`,
       };
     },
   },
@@ -148,6 +171,7 @@ export const TEMPLATES: Template[] = [
         instruction: `Put all the blocks in the ${target}.`,
         objects,
         check: (_i, f) => all(...blocks.map((b): [boolean, string] => [isOn(f, b, target), `${b} is not in ${target}`])),
+        solution: `for (const b of ${js(blocks)}) putOn(b, ${js(target)});`,
       };
     },
   },
@@ -163,6 +187,7 @@ export const TEMPLATES: Template[] = [
         instruction: 'Put the blocks in the bowls with matching colors.',
         objects,
         check: (_i, f) => all(...cs.map((c): [boolean, string] => [isOn(f, block(c), bowl(c)), `${block(c)} is not in ${bowl(c)}`])),
+        solution: cs.map((c) => `putOn(${js(block(c))}, ${js(bowl(c))});`).join('\n'),
       };
     },
   },
@@ -189,6 +214,7 @@ export const TEMPLATES: Template[] = [
             othersStill(i, f, [a]),
           );
         },
+        solution: offsetSolution(a, ref, dir, 0.12),
       };
     },
   },
@@ -212,6 +238,7 @@ export const TEMPLATES: Template[] = [
         instruction: `Put the block ${extreme} to the ${ref} on the ${place}.`,
         objects,
         check: (i, f) => all([isOn(f, target, place), `${target} (the ${extreme} block) is not on the ${place}`], othersStill(i, f, [target])),
+        solution: `putOn(${js(target)}, ${js(place)});`,
       };
     },
   },
@@ -235,6 +262,7 @@ export const TEMPLATES: Template[] = [
         instruction: `Put the ${ordinal} block from the ${dir} on the ${place}.`,
         objects,
         check: (i, f) => all([isOn(f, target, place), `${target} (the ${ordinal} from the ${dir}) is not on the ${place}`], othersStill(i, f, [target])),
+        solution: `putOn(${js(target)}, ${js(place)});`,
       };
     },
   },
@@ -252,6 +280,7 @@ export const TEMPLATES: Template[] = [
         instruction: `Put the ${a} on the ${place}.`,
         objects,
         check: (i, f) => all([isOn(f, a, place), `${a} is not on the ${place}`], othersStill(i, f, [a])),
+        solution: `putOn(${js(a)}, ${js(place)});`,
       };
     },
   },
@@ -271,6 +300,7 @@ export const TEMPLATES: Template[] = [
           const corners = blocks.map((b) => CORNERS.find((c) => isNear(f, b, NAMED_POSITIONS[c]!)));
           return all([corners.every(Boolean), 'not every block is on a corner'], [new Set(corners).size === blocks.length, 'two blocks share a corner']);
         },
+        solution: blocks.map((b, k) => `putOn(${js(b)}, ${js(CORNERS[k])});`).join('\n'),
       };
     },
   },
@@ -287,6 +317,7 @@ export const TEMPLATES: Template[] = [
         objects,
         check: (_i, f) =>
           all(...cs.map((c): [boolean, string] => [cs.some((d) => d !== c && isOn(f, block(c), bowl(d))), `${block(c)} is not in a bowl of another colour`])),
+        solution: cs.map((c, k) => `putOn(${js(block(c))}, ${js(bowl(cs[(k + 1) % cs.length]!))});`).join('\n'),
       };
     },
   },
@@ -310,6 +341,7 @@ export const TEMPLATES: Template[] = [
             [zs.every((z, k) => k === 0 || z - zs[k - 1]! >= 0.03), 'the blocks are not stacked on each other'],
           );
         },
+        solution: blocks.map((b, k) => `putOn(${js(b)}, ${js(k === 0 ? place : blocks[k - 1])});`).join('\n'),
       };
     },
   },
@@ -336,6 +368,7 @@ export const TEMPLATES: Template[] = [
           const r = relative(f, a, pos(i, ref), dir);
           return all([r.along >= lo && r.along <= hi && r.across <= DIRECTIONAL.across, `${a} is not ${magnitude} to the ${dir} of ${ref} (${(r.along * 100).toFixed(1)} cm along)`]);
         },
+        solution: offsetSolution(a, ref, dir, magnitude === 'a lot' ? 0.2 : 0.1),
       };
     },
   },
@@ -358,6 +391,7 @@ export const TEMPLATES: Template[] = [
         instruction: `Put the ${a} in the corner ${extreme} to the ${ref}.`,
         objects,
         check: (_i, f) => all([isOn(f, a, corner), `${a} is not on the ${corner}`]),
+        solution: `putOn(${js(a)}, ${js(corner)});`,
       };
     },
   },
@@ -384,6 +418,7 @@ export const TEMPLATES: Template[] = [
             [inLine(f, blocks, orientation), `the blocks are not in a ${orientation} line`],
           );
         },
+        solution: blocks.map((b, k) => `putOn(${js(b)}, ${js(LINE_SPOTS[orientation][k])});`).join('\n'),
       };
     },
   },
