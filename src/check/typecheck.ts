@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import ts from 'typescript';
+import type { CheckDiagnostic } from './report.ts';
+
+// Type-checks programs in-process against the generated .d.ts. One LanguageService per API stays warm:
+// the lib and API declarations are parsed once, so checking a short program takes milliseconds.
+
+export type Language = 'js' | 'ts';
+
+const API_FILE = '/wand/api.d.ts';
+const EXTRA_FILE = '/wand/extra.d.ts';
+const PROGRAM = { js: '/wand/program.js', ts: '/wand/program.ts' } as const;
+const LIB_DIR = dirname(createRequire(import.meta.url).resolve('typescript/lib/lib.d.ts'));
+
+const OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  // ES only: the sandbox has no DOM, no Node and no timers, so those names must not type-check.
+  lib: ['lib.es2022.d.ts'],
+  allowJs: true,
+  checkJs: true,
+  noEmit: true,
+  // Models write plain JavaScript: implicit any and possibly-undefined lookups are normal there and
+  // fail at run time with a clear message anyway; what must be caught is a wrong name or argument.
+  strict: false,
+  noImplicitAny: false,
+  strictNullChecks: false,
+  allowUnreachableCode: true,
+  allowUnusedLabels: true,
+  types: [],
+  noLib: false,
+};
+
+/** Diagnostics that describe code the sandbox runs fine (a top-level `return` in a script body). */
+const IGNORED_CODES = new Set([
+  1108, // A 'return' statement can only be used within a function body.
+  80007, // 'await' has no effect on the type of this expression (a suggestion, listed for completeness)
+]);
+
+/** TypeScript's advice for these assumes a Node project; say what holds in the sandbox instead. */
+const REWORDED: Record<number, string> = {
+  1375: "'await' is not needed: the API functions block until they are done",
+  1378: "'await' is not needed: the API functions block until they are done",
+};
+
+/** TypeScript-only syntax in a .js file: the program is TypeScript after all. */
+const isTsOnly = (d: ts.Diagnostic) => d.code >= 8002 && d.code <= 8017;
+
+const libCache = new Map<string, string | undefined>();
+function readLib(path: string): string | undefined {
+  if (!libCache.has(path)) {
+    let text: string | undefined;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      text = undefined;
+    }
+    libCache.set(path, text);
+  }
+  return libCache.get(path);
+}
+
+export interface Analysis {
+  diagnostics: CheckDiagnostic[];
+  language: Language;
+  program: ts.Program;
+  sourceFile: ts.SourceFile;
+}
+
+export class TypeChecker {
+  private readonly files = new Map<string, { text: string; version: number }>();
+  private readonly service: ts.LanguageService;
+
+  constructor(dts: string, extraDts = '') {
+    this.files.set(API_FILE, { text: dts, version: 1 });
+    this.files.set(EXTRA_FILE, { text: extraDts, version: 1 });
+    this.files.set(PROGRAM.js, { text: '', version: 0 });
+    this.files.set(PROGRAM.ts, { text: '', version: 0 });
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => OPTIONS,
+      // Only the program of the current language is a root, so a .js and a .ts program never clash.
+      getScriptFileNames: () => [API_FILE, EXTRA_FILE, this.active],
+      getScriptVersion: (f) => String(this.files.get(f)?.version ?? 1),
+      getScriptSnapshot: (f) => {
+        const text = this.files.get(f)?.text ?? readLib(f);
+        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+      },
+      getCurrentDirectory: () => '/wand',
+      getDefaultLibFileName: (o) => join(LIB_DIR, ts.getDefaultLibFileName(o)),
+      fileExists: (f) => this.files.has(f) || readLib(f) !== undefined,
+      readFile: (f) => this.files.get(f)?.text ?? readLib(f),
+    };
+    this.service = ts.createLanguageService(host, ts.createDocumentRegistry());
+  }
+
+  private active: string = PROGRAM.js;
+
+  /** Declarations besides the primitives, e.g. stored skills' signatures. */
+  setExtraDeclarations(dts: string): void {
+    const f = this.files.get(EXTRA_FILE)!;
+    if (f.text !== dts) this.files.set(EXTRA_FILE, { text: dts, version: f.version + 1 });
+  }
+
+  /** Type-checks a program; with no language given, JavaScript unless it uses TypeScript-only syntax. */
+  analyze(source: string, language?: Language): Analysis {
+    const first = this.run(source, language ?? 'js');
+    if (language === undefined && first.raw.some(isTsOnly)) return this.run(source, 'ts').analysis;
+    return first.analysis;
+  }
+
+  check(source: string, language?: Language): CheckDiagnostic[] {
+    return this.analyze(source, language).diagnostics;
+  }
+
+  /** Parses the lib and API declarations now, so the first real check is fast. */
+  warm(): void {
+    this.check('getObjectNames;');
+  }
+
+  private run(source: string, language: Language): { analysis: Analysis; raw: ts.Diagnostic[] } {
+    const file = PROGRAM[language];
+    const f = this.files.get(file)!;
+    this.files.set(file, { text: source, version: f.version + 1 });
+    this.active = file;
+    const syntactic = this.service.getSyntacticDiagnostics(file);
+    // A program that does not parse gets only its syntax errors: the type errors that follow are noise.
+    const raw: ts.Diagnostic[] = syntactic.length ? [...syntactic] : this.service.getSemanticDiagnostics(file);
+    const program = this.service.getProgram()!;
+    const sourceFile = program.getSourceFile(file)!;
+    const diagnostics = raw
+      .filter((d) => !IGNORED_CODES.has(d.code) && d.category === ts.DiagnosticCategory.Error)
+      .map((d) => toDiagnostic(d, sourceFile, syntactic.length ? 'syntax' : 'type'));
+    return { analysis: { diagnostics, language, program, sourceFile }, raw };
+  }
+}
+
+function toDiagnostic(d: ts.Diagnostic, sf: ts.SourceFile, source: 'syntax' | 'type'): CheckDiagnostic {
+  const line = d.file && d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
+  return { line, message: REWORDED[d.code] ?? ts.flattenDiagnosticMessageText(d.messageText, '\n'), code: d.code, source };
+}
+
+const checkers = new Map<string, TypeChecker>();
+
+/** The warm checker for an API; programs for the same primitives share it. */
+export function typeCheckerFor(dts: string): TypeChecker {
+  let checker = checkers.get(dts);
+  if (!checker) {
+    checker = new TypeChecker(dts);
+    checkers.set(dts, checker);
+  }
+  return checker;
+}

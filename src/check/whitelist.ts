@@ -1,0 +1,87 @@
+import ts from 'typescript';
+import type { CheckDiagnostic } from './report.ts';
+
+// Rejects what a program must never reach for, with a reason the model can act on. The sandbox is the
+// real boundary; this check makes the model's mistakes cheap and explains them before anything moves.
+
+const FORBIDDEN_NAMES: Record<string, string> = {
+  require: 'modules are not available; the API functions are already global',
+  eval: 'eval is not allowed; write the code directly',
+  Function: 'the Function constructor is not allowed; write the code directly',
+  globalThis: 'the global object is not accessible; call the API functions by name',
+  global: 'the global object is not accessible; call the API functions by name',
+  window: 'there is no browser here; call the API functions by name',
+  self: 'the global object is not accessible; call the API functions by name',
+  process: 'there is no Node.js process here',
+  module: 'modules are not available',
+  exports: 'modules are not available',
+  WebAssembly: 'WebAssembly is not allowed',
+  fetch: 'there is no network access',
+  XMLHttpRequest: 'there is no network access',
+  WebSocket: 'there is no network access',
+  setTimeout: 'there are no timers; use wait(seconds)',
+  setInterval: 'there are no timers; use wait(seconds) in a loop',
+  setImmediate: 'there are no timers; use wait(seconds)',
+  queueMicrotask: 'there are no timers; use wait(seconds)',
+};
+
+// A Map, because `__proto__` in an object literal sets the prototype instead of making a key.
+const FORBIDDEN_PROPERTIES = new Map([
+  ['constructor', 'reaching constructors through objects is not allowed'],
+  ['__proto__', 'prototype access is not allowed'],
+]);
+
+export const isForbiddenName = (name: string) => Object.hasOwn(FORBIDDEN_NAMES, name);
+
+/** An identifier that names a value in scope (not a property name or a declaration's own key). */
+function isReference(node: ts.Identifier): boolean {
+  const p = node.parent;
+  if (ts.isPropertyAccessExpression(p) && p.name === node) return false;
+  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p) || ts.isPropertyDeclaration(p)) && p.name === node) return false;
+  if ((ts.isGetAccessor(p) || ts.isSetAccessor(p) || ts.isPropertySignature(p) || ts.isMethodSignature(p)) && p.name === node) return false;
+  if (ts.isBindingElement(p) && p.propertyName === node) return false;
+  if (ts.isQualifiedName(p) && p.right === node) return false;
+  if (ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p)) return false;
+  if (ts.isEnumMember(p) && p.name === node) return false;
+  return true;
+}
+
+export function checkWhitelist(sf: ts.SourceFile): CheckDiagnostic[] {
+  const out: CheckDiagnostic[] = [];
+  const flag = (node: ts.Node, message: string) =>
+    out.push({ line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, message, source: 'whitelist' });
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) || ts.isImportEqualsDeclaration(node)) {
+      flag(node, 'import is not allowed: modules are not available; the API functions are already global');
+      return;
+    }
+    if (ts.isExportDeclaration(node) || ts.isExportAssignment(node)) {
+      flag(node, 'export is not allowed: a program is a script, not a module');
+      return;
+    }
+    if (ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+      flag(node, 'export is not allowed: a program is a script, not a module');
+    }
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      flag(node, 'import() is not allowed: modules are not available');
+    } else if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+      flag(node, 'import.meta is not available');
+    } else if (ts.isWithStatement(node)) {
+      flag(node, 'the with statement is not allowed');
+    } else if (ts.isIdentifier(node) && isForbiddenName(node.text) && isReference(node)) {
+      flag(node, `${node.text} is not allowed: ${FORBIDDEN_NAMES[node.text]}`);
+    } else if (ts.isPropertyAccessExpression(node) && FORBIDDEN_PROPERTIES.has(node.name.text)) {
+      flag(node.name, `.${node.name.text} is not allowed: ${FORBIDDEN_PROPERTIES.get(node.name.text)}`);
+    } else if (
+      ts.isElementAccessExpression(node) &&
+      ts.isStringLiteralLike(node.argumentExpression) &&
+      FORBIDDEN_PROPERTIES.has(node.argumentExpression.text)
+    ) {
+      flag(node, `["${node.argumentExpression.text}"] is not allowed: ${FORBIDDEN_PROPERTIES.get(node.argumentExpression.text)}`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}

@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateDts, primitivesFor } from '../primitives/index.ts';
+import { ProgramChecker, composeProgram } from '../src/check/index.ts';
+import { hoistable } from '../src/check/helpers.ts';
+
+const checker = new ProgramChecker(generateDts(primitivesFor('tabletop')));
+beforeAll(() => checker.warm());
+
+describe('program checks', () => {
+  it('passes a correct program and reports wrong arguments with their line', () => {
+    expect(checker.check("const b = getObjectNames().filter((n) => n.endsWith('block'));\nfor (const n of b) putOn(n, 'middle');").ok).toBe(true);
+    const r = checker.check("pick('red block');\nplace(42);");
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ line: 2, code: 2345, source: 'type' })]);
+    expect(r.diagnostics[0]!.message).toContain("'string | Point'");
+  });
+
+  it('accepts plain JavaScript idioms and TypeScript annotations', () => {
+    expect(checker.check('const o = {};\no.count = 1;\nprint(o.count);').ok).toBe(true);
+    const ts = checker.check('const n: number = getObjects().length;\nprint(n);');
+    expect(ts).toMatchObject({ ok: true, language: 'ts' });
+  });
+
+  it('rejects what is outside the whitelist, once per reason', () => {
+    const r = checker.check("import fs from 'fs';\nrequire('x');\neval('1');\nnew Function('return 1');\nglobalThis.pick('a');\nprocess.exit(1);\nsetTimeout(() => 0, 1);\n[].constructor;");
+    expect(r.diagnostics.map((d) => [d.line, d.source])).toEqual([
+      [1, 'whitelist'],
+      [2, 'whitelist'],
+      [3, 'whitelist'],
+      [4, 'whitelist'],
+      [5, 'whitelist'],
+      [6, 'whitelist'],
+      [7, 'whitelist'],
+      [8, 'whitelist'],
+    ]);
+    expect(r.diagnostics[6]!.message).toContain('wait(seconds)');
+  });
+
+  it('lists undefined helpers but treats a near-miss of an API name as a typo', () => {
+    const r = checker.check("const pts = pointsOnLine(namedPosition('top left corner'), namedPosition('middle'), 3);\npickUp('red block');", {
+      allowMissing: true,
+    });
+    expect(r.missing.map((m) => m.name)).toEqual(['pointsOnLine']);
+    expect(r.missing[0]!.calls[0]).toContain("pointsOnLine(namedPosition('top left corner')");
+    expect(r.diagnostics).toEqual([expect.objectContaining({ line: 2, code: 2552 })]);
+    expect(checker.check('stackAll();').diagnostics[0]!.message).toContain("Cannot find name 'stackAll'");
+  });
+
+  it('composes helpers after the program so its line numbers stay put', () => {
+    const helper = hoistable('const twice = (n) => n * 2;');
+    expect(helper).toMatch(/^function twice\(n\) \{\s+return n \* 2;\s+\}$/);
+    const composed = composeProgram('print(twice(2));\nplace(1);', [helper]);
+    const r = checker.check(composed);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ line: 2, code: 2345 })]);
+  });
+});
