@@ -1,0 +1,36 @@
+export interface SandboxLimits {
+  /** Wall-clock budget for the whole run, including time spent inside primitives. */
+  timeoutMs: number;
+  /** Heap the guest may allocate (strings, arrays, objects). */
+  memoryBytes: number;
+  /** QuickJS stack budget; deep recursion ends with kind 'stack'. */
+  stackBytes: number;
+  /** Primitive calls per run; a program stuck calling cheap primitives ends instead of spinning forever. */
+  maxCalls: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({
+  timeoutMs: 30_000,
+  memoryBytes: 64 * 1024 * 1024,
+  stackBytes: 512 * 1024,
+  maxCalls: 100_000,
+});
+
+// The worker thread's native stack must outgrow the guest's QuickJS stack, or V8 overflows first
+// (measured: a 4 MiB worker stack holds a 1 MiB QuickJS stack, not a 4 MiB one).
+export const MAX_STACK_BYTES = 2 * 1024 * 1024;
+export const WORKER_STACK_MB = 16;
+
+export function resolveLimits(partial: Partial<SandboxLimits> = {}): SandboxLimits {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof SandboxLimits)[]) {
+    const value = partial[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !(value > 0)) {
+      throw new TypeError(`sandbox limit ${key} must be a positive number, got ${String(value)}`);
+    }
+    limits[key] = value;
+  }
+  limits.stackBytes = Math.min(limits.stackBytes, MAX_STACK_BYTES);
+  return limits;
+}
