@@ -1,4 +1,9 @@
 import { commonPrimitives } from '../common/index.ts';
+import drive from './drive.ts';
+import getPose from './getPose.ts';
+import goTo from './goTo.ts';
+import scan from './scan.ts';
+import stop from './stop.ts';
+import turn from './turn.ts';
 
-// The mobile-base primitives are added here (getPose, drive, turn, goTo, stop, scan).
-export const mobilePrimitives = [...commonPrimitives];
+export const mobilePrimitives = [getPose, drive, turn, goTo, stop, scan, ...commonPrimitives];
