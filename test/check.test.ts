@@ -54,3 +54,9 @@ describe('program checks', () => {
     expect(r.diagnostics).toEqual([expect.objectContaining({ line: 2, code: 2345 })]);
   });
 });
+
+describe('what the sandbox allows', () => {
+  it('accepts top-level return and await, since programs run as an async function body', () => {
+    expect(checker.check("if (!getObjectNames().length) return;\nawait pick('red block');").diagnostics).toEqual([]);
+  });
+});

@@ -32,17 +32,12 @@ const OPTIONS: ts.CompilerOptions = {
   noLib: false,
 };
 
-/** Diagnostics that describe code the sandbox runs fine (a top-level `return` in a script body). */
+/** The sandbox runs a program as the body of an async function, so top-level return and await are fine. */
 const IGNORED_CODES = new Set([
   1108, // A 'return' statement can only be used within a function body.
-  80007, // 'await' has no effect on the type of this expression (a suggestion, listed for completeness)
+  1375, // 'await' expressions are only allowed at the top level of a file when that file is a module
+  1378, // Top-level 'await' expressions are only allowed when the 'module' option is set to ...
 ]);
-
-/** TypeScript's advice for these assumes a Node project; say what holds in the sandbox instead. */
-const REWORDED: Record<number, string> = {
-  1375: "'await' is not needed: the API functions block until they are done",
-  1378: "'await' is not needed: the API functions block until they are done",
-};
 
 /** TypeScript-only syntax in a .js file: the program is TypeScript after all. */
 const isTsOnly = (d: ts.Diagnostic) => d.code >= 8002 && d.code <= 8017;
@@ -137,7 +132,7 @@ export class TypeChecker {
 
 function toDiagnostic(d: ts.Diagnostic, sf: ts.SourceFile, source: 'syntax' | 'type'): CheckDiagnostic {
   const line = d.file && d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
-  return { line, message: REWORDED[d.code] ?? ts.flattenDiagnosticMessageText(d.messageText, '\n'), code: d.code, source };
+  return { line, message: ts.flattenDiagnosticMessageText(d.messageText, '\n'), code: d.code, source };
 }
 
 const checkers = new Map<string, TypeChecker>();

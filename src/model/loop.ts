@@ -1,0 +1,297 @@
+import type { StateSnapshot } from '../../primitives/backend.ts';
+import { composeProgram, declaredFunctions, hoistable, type MissingHelper } from '../check/helpers.ts';
+import type { ProgramChecker } from '../check/index.ts';
+import type { CheckReport } from '../check/report.ts';
+import type { Language } from '../check/typecheck.ts';
+import { WandError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
+import type { RunEvent, RunResult } from '../run/result.ts';
+import { addUsage, type ChatMessage, type ChatModel, type Completion, type Usage } from './chat.ts';
+import { extractProgram, stripThinking } from './extract.ts';
+import { observationText } from './observation.ts';
+import {
+  checkFeedback,
+  errorText,
+  helperRequest,
+  noProgramFeedback,
+  runFeedback,
+  systemPrompt,
+  turnMessage,
+  verdictFeedback,
+  verifyMessages,
+  type PromptWorld,
+} from './prompt.ts';
+import { AskSession } from './session.ts';
+import { parseVerdict, type Verdict } from './verify.ts';
+
+// The closed loop, in CREATOR's stages: creation (the model writes a program, helpers on demand),
+// decision (checks before anything moves, then the verifier after a clean run), execution (the sandbox
+// on the target) and rectification (what went wrong goes back to the model), until done or out of rounds.
+
+/** Where programs run: the simulator or the robot, through executeProgram. */
+export interface AskTarget {
+  state(): StateSnapshot;
+  execute(source: string, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void }): Promise<RunResult>;
+}
+
+export type Purpose = 'program' | 'helper' | 'verify';
+
+/** What the loop reports as it goes: for progress lines, transcripts and the session page. */
+export type AskEvent =
+  | { type: 'start'; instruction: string; state: StateSnapshot; observation: string }
+  | { type: 'round'; round: number }
+  | { type: 'request'; round: number; purpose: Purpose; messages: ChatMessage[] }
+  | { type: 'delta'; round: number; purpose: Purpose; text: string }
+  | { type: 'reply'; round: number; purpose: Purpose; text: string; completion: Completion }
+  | { type: 'helper'; round: number; name: string; code: string | null }
+  | { type: 'program'; round: number; program: string | null; problem?: string }
+  | { type: 'check'; round: number; check: CheckReport }
+  | { type: 'run'; round: number; event: RunEvent }
+  | { type: 'result'; round: number; result: RunResult }
+  | { type: 'verdict'; round: number; verdict: Verdict }
+  | { type: 'end'; outcome: AskOutcome };
+
+export interface RoundRecord {
+  /** The program as checked and run, helpers appended; null when the reply held none. */
+  program: string | null;
+  check: CheckReport;
+  /** The `wand run` result, or null when the checks failed and nothing moved. */
+  result: RunResult | null;
+  verdict?: Verdict;
+}
+
+export interface AskOutcome {
+  ok: boolean;
+  instruction: string;
+  rounds: RoundRecord[];
+  final: RunResult | null;
+  usage: Usage;
+  /** Why the loop ended. */
+  stopped: 'done' | 'budget' | 'aborted' | 'error';
+  error?: ErrorInfo;
+  /** One line per round: what was tried and how it went. */
+  summary: string[];
+}
+
+export interface AskOptions {
+  /** Round budget (default 3). */
+  rounds?: number;
+  /** Ask the model whether a clean run did the task (default true). */
+  verify?: boolean;
+  /** How deep helpers may call further undefined helpers (default 3). */
+  helperDepth?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: AskEvent) => void;
+}
+
+export interface AskDeps {
+  model: ChatModel;
+  checker: ProgramChecker;
+  target: AskTarget;
+  world: PromptWorld;
+  /** Carries history, helpers and usage from one instruction to the next. */
+  session?: AskSession;
+}
+
+/** New helpers asked for per level, so a confused program cannot fan out into dozens of requests. */
+const MAX_HELPERS_PER_LEVEL = 4;
+
+export async function ask(instruction: string, deps: AskDeps, opts: AskOptions = {}): Promise<AskOutcome> {
+  const session = deps.session ?? new AskSession();
+  return new AskRun(instruction, deps, session, opts).run();
+}
+
+class AskRun {
+  private readonly rounds: RoundRecord[] = [];
+  private readonly summary: string[] = [];
+  private readonly messages: ChatMessage[];
+  private readonly turn: ChatMessage;
+  private readonly usage: Usage = { promptTokens: 0, completionTokens: 0, requests: 0 };
+  private final: RunResult | null = null;
+  /** The world when the instruction was given. */
+  private readonly initial: StateSnapshot;
+  private round = 0;
+  private lastReply: string | null = null;
+  private readonly emit: (e: AskEvent) => void;
+
+  constructor(
+    private readonly instruction: string,
+    private readonly deps: AskDeps,
+    private readonly session: AskSession,
+    private readonly opts: AskOptions,
+  ) {
+    this.emit = opts.onEvent ?? (() => {});
+    const before = deps.target.state();
+    this.initial = before;
+    this.turn = { role: 'user', content: turnMessage(instruction, before, session.previousOutcome) };
+    this.messages = [{ role: 'system', content: systemPrompt(deps.world) }, ...session.history, this.turn];
+    this.emit({ type: 'start', instruction, state: before, observation: observationText(before) });
+  }
+
+  async run(): Promise<AskOutcome> {
+    const budget = this.opts.rounds ?? 3;
+    try {
+      while (this.round < budget) {
+        this.round++;
+        this.emit({ type: 'round', round: this.round });
+        if (await this.attempt()) return this.end('done');
+      }
+      return this.end('budget');
+    } catch (err) {
+      const info = toErrorInfo(err, 'connection');
+      if (!(err instanceof WandError)) info.message = `internal error: ${info.message}`;
+      return this.end(info.kind === 'aborted' ? 'aborted' : 'error', info);
+    }
+  }
+
+  /** One round: write, check, run, verify. True when the task is done. */
+  private async attempt(): Promise<boolean> {
+    const reply = await this.complete(this.messages, 'program');
+    this.messages.push({ role: 'assistant', content: stripThinking(reply).trim() });
+    this.lastReply = reply;
+    const extracted = extractProgram(reply);
+    if (extracted.code === null) {
+      const problem = extracted.problem!;
+      this.emit({ type: 'program', round: this.round, program: null, problem });
+      const check: CheckReport = { ok: false, diagnostics: [{ line: 0, message: problem, source: 'extract' }] };
+      this.emit({ type: 'check', round: this.round, check });
+      this.record({ program: null, check, result: null }, `no program (${problem})`);
+      this.feedback(noProgramFeedback(problem));
+      return false;
+    }
+
+    const program = await this.withHelpers(extracted.code, extracted.language);
+    this.emit({ type: 'program', round: this.round, program });
+    const { missing: _missing, language: _language, ...check } = this.deps.checker.check(program, { language: extracted.language });
+    this.emit({ type: 'check', round: this.round, check });
+    if (!check.ok) {
+      const first = check.diagnostics[0]!;
+      this.record({ program, check, result: null }, `checks failed, nothing moved (line ${first.line}: ${first.message})`);
+      this.feedback(checkFeedback(check.diagnostics));
+      return false;
+    }
+
+    this.throwIfAborted();
+    const before = this.deps.target.state();
+    const result = await this.deps.target.execute(program, {
+      signal: this.opts.signal,
+      onEvent: (event) => this.emit({ type: 'run', round: this.round, event }),
+    });
+    this.final = result;
+    this.emit({ type: 'result', round: this.round, result });
+    const round: RoundRecord = { program, check, result };
+    if (!result.ok) {
+      this.record(round, `ran and failed: ${errorText(result)}`);
+      if (result.error?.kind === 'aborted') throw new WandError('aborted', result.error.message);
+      this.feedback(runFeedback(result, before));
+      return false;
+    }
+    if (this.opts.verify === false) {
+      this.record(round, 'ran without error (not verified)');
+      return true;
+    }
+
+    // The verifier judges the whole task: the world when the instruction was given against the world now.
+    const verdict = parseVerdict(await this.complete(verifyMessages(this.deps.world, this.instruction, this.initial, result), 'verify'));
+    round.verdict = verdict;
+    this.emit({ type: 'verdict', round: this.round, verdict });
+    this.record(round, verdict.done ? `ran; verified done${verdict.critique ? ` (${verdict.critique})` : ''}` : `ran; verifier: not done (${verdict.critique})`);
+    if (verdict.done) return true;
+    this.feedback(verdictFeedback(verdict.critique, result, before));
+    return false;
+  }
+
+  /**
+   * Hierarchical generation: while the program calls functions nobody defined, ask the model for them
+   * (reusing ones written earlier in the session), level by level up to the depth limit.
+   */
+  private async withHelpers(program: string, language: Language | undefined): Promise<string> {
+    const written: string[] = [];
+    const asked = new Set<string>();
+    const depth = this.opts.helperDepth ?? 3;
+    for (let level = 0; level <= depth; level++) {
+      const { missing } = this.deps.checker.check(composeProgram(program, written), { language, allowMissing: true });
+      const todo = missing.filter((m) => !asked.has(m.name));
+      if (!todo.length) break;
+      for (const m of todo) asked.add(m.name);
+      const known = todo.filter((m) => this.session.helpers.has(m.name));
+      for (const m of known) written.push(this.session.helpers.get(m.name)!);
+      // Past the depth limit only known helpers are added; the rest is left to the type check to report.
+      if (level === depth) continue;
+      for (const m of todo.filter((m) => !this.session.helpers.has(m.name)).slice(0, MAX_HELPERS_PER_LEVEL)) {
+        const code = await this.writeHelper(m);
+        if (code) written.push(code);
+      }
+    }
+    return composeProgram(program, written);
+  }
+
+  private async writeHelper(missing: MissingHelper): Promise<string | null> {
+    this.messages.push({ role: 'user', content: helperRequest(missing) });
+    const reply = await this.complete(this.messages, 'helper');
+    this.messages.push({ role: 'assistant', content: stripThinking(reply).trim() });
+    const extracted = extractProgram(reply);
+    const code = extracted.code ? hoistable(extracted.code).trim() : null;
+    // Only a reply that really defines the function is kept; otherwise the check reports the name.
+    const ok = code !== null && declaredFunctions(code).includes(missing.name);
+    this.emit({ type: 'helper', round: this.round, name: missing.name, code: ok ? code : null });
+    if (!ok) return null;
+    for (const name of declaredFunctions(code)) this.session.helpers.set(name, code);
+    return code;
+  }
+
+  private async complete(messages: ChatMessage[], purpose: Purpose): Promise<string> {
+    this.throwIfAborted();
+    // Snapshot: the array grows after the request, but the event must say what was sent.
+    const sent = [...messages];
+    this.emit({ type: 'request', round: this.round, purpose, messages: sent });
+    const completion = await this.deps.model.complete(sent, {
+      signal: this.opts.signal,
+      onDelta: (text) => this.emit({ type: 'delta', round: this.round, purpose, text }),
+    });
+    addUsage(this.usage, completion);
+    addUsage(this.session.usage, completion);
+    this.emit({ type: 'reply', round: this.round, purpose, text: completion.text, completion });
+    return completion.text;
+  }
+
+  private feedback(text: string): void {
+    this.messages.push({ role: 'user', content: text });
+  }
+
+  private record(round: RoundRecord, line: string): void {
+    this.rounds.push(round);
+    this.summary.push(`round ${this.round}: ${line}`);
+  }
+
+  private throwIfAborted(): void {
+    const signal = this.opts.signal;
+    if (!signal?.aborted) return;
+    throw signal.reason instanceof WandError ? signal.reason : new WandError('aborted', 'stopped');
+  }
+
+  private end(stopped: AskOutcome['stopped'], error?: ErrorInfo): AskOutcome {
+    const ok = stopped === 'done';
+    const outcome: AskOutcome = {
+      ok,
+      instruction: this.instruction,
+      rounds: this.rounds,
+      final: this.final,
+      usage: this.usage,
+      stopped,
+      summary: this.summary,
+    };
+    if (error) outcome.error = error;
+    const said =
+      stopped === 'done'
+        ? 'done'
+        : stopped === 'budget'
+          ? `not done after ${this.rounds.length} round${this.rounds.length === 1 ? '' : 's'}${this.summary.length ? ` (${this.summary.at(-1)})` : ''}`
+          : stopped === 'aborted'
+            ? 'stopped by the person'
+            : `failed: ${error?.message}`;
+    const finalProgram = [...this.rounds].reverse().find((r) => r.program)?.program;
+    this.session.remember(this.turn, finalProgram ? '```js\n' + finalProgram.trimEnd() + '\n```' : this.lastReply, said);
+    this.emit({ type: 'end', outcome });
+    return outcome;
+  }
+}

@@ -1,0 +1,90 @@
+import { createInterface, type Interface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { WandError } from '../core/errors.ts';
+import type { ChatMessage, ChatModel, CompleteOptions, Completion } from './chat.ts';
+import { estimateMessageTokens, estimateTokens } from './tokens.ts';
+
+// --llm manual: a person plays the model. The prompt is printed (messages already shown are not
+// repeated) and the reply is read from standard input up to a line holding only "." or the end of input.
+
+export const END_OF_REPLY = '.';
+
+export class ManualModel implements ChatModel {
+  readonly label = 'manual (you are the model)';
+  private readonly shown = new WeakSet<ChatMessage>();
+  private readonly lines: string[] = [];
+  private waiting: (() => void) | undefined;
+  private ended = false;
+  private rl: Interface | undefined;
+  private requests = 0;
+
+  constructor(
+    private readonly input: Readable,
+    private readonly out: Writable,
+  ) {}
+
+  private open(): void {
+    if (this.rl) return;
+    this.rl = createInterface({ input: this.input, terminal: false });
+    this.rl.on('line', (line) => {
+      this.lines.push(line);
+      this.waiting?.();
+    });
+    this.rl.on('close', () => {
+      this.ended = true;
+      this.waiting?.();
+    });
+  }
+
+  private async nextLine(signal?: AbortSignal): Promise<string | undefined> {
+    while (!this.lines.length) {
+      if (this.ended) return undefined;
+      if (signal?.aborted) throw signal.reason instanceof WandError ? signal.reason : new WandError('aborted', 'stopped');
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.waiting = undefined;
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        this.waiting = done;
+        signal?.addEventListener('abort', done, { once: true });
+      });
+    }
+    return this.lines.shift();
+  }
+
+  async complete(messages: ChatMessage[], opts: CompleteOptions = {}): Promise<Completion> {
+    const started = performance.now();
+    this.open();
+    this.requests++;
+    const fresh = messages.filter((m) => !this.shown.has(m));
+    const skipped = messages.length - fresh.length;
+    const head = `===== prompt ${this.requests}${skipped ? ` (${skipped} earlier message${skipped === 1 ? '' : 's'} not repeated)` : ''} =====`;
+    this.out.write(`${head}\n${fresh.map((m) => `[${m.role}]\n${m.content}`).join('\n\n')}\n`);
+    this.out.write(`===== your reply; end it with a line holding only "${END_OF_REPLY}" =====\n`);
+    for (const m of messages) this.shown.add(m);
+    const reply: string[] = [];
+    for (;;) {
+      const line = await this.nextLine(opts.signal);
+      if (line === undefined) {
+        if (!reply.length) throw new WandError('aborted', 'standard input ended before a reply was given');
+        break;
+      }
+      if (line.trim() === END_OF_REPLY) break;
+      reply.push(line);
+    }
+    const text = reply.join('\n');
+    return {
+      text,
+      promptTokens: estimateMessageTokens(messages),
+      completionTokens: estimateTokens(text),
+      estimated: true,
+      model: 'manual',
+      ms: Math.round(performance.now() - started),
+    };
+  }
+
+  close(): void {
+    this.rl?.close();
+  }
+}

@@ -1,0 +1,127 @@
+import type { StateSnapshot, WorldInfo } from '../../primitives/backend.ts';
+import type { Primitive } from '../../primitives/define.ts';
+import { apiText } from '../../primitives/dts.ts';
+import type { CheckDiagnostic } from '../check/report.ts';
+import type { MissingHelper } from '../check/helpers.ts';
+import type { RunResult } from '../run/result.ts';
+import { hasTemplate, render } from '../prompts/index.ts';
+import type { ChatMessage } from './chat.ts';
+import { movedText, observationText } from './observation.ts';
+
+// Assembles what the model is sent. The system message (API, world, examples) is the same for every
+// request of a world, earlier turns are only ever appended to, and the observation and instruction come
+// last, so providers' prompt caches hold everything but the newest message.
+
+export interface PromptWorld {
+  profile: string;
+  primitives: Primitive<any>[];
+  world: WorldInfo;
+  /** Signatures of extra callable functions (stored skills), listed after the API. */
+  extraApi?: string;
+}
+
+const range = (r: [number, number]) => `${r[0]}..${r[1]}`;
+const coord = (v: number) => String(Math.round(v * 1000) / 1000);
+
+export function worldText(w: PromptWorld): string {
+  const named = Object.entries(w.world.namedPositions)
+    .map(([name, p]) => `${name} (${coord(p.x)}, ${coord(p.y)})`)
+    .join(', ');
+  const file = hasTemplate(`world-${w.profile}`) ? `world-${w.profile}` : 'world-generic';
+  const b = w.world.bounds;
+  return render(file, { x: range(b.x), y: range(b.y), z: range(b.z), named: named || 'none' });
+}
+
+export function systemPrompt(w: PromptWorld): string {
+  const api = apiText(w.primitives) + (w.extraApi ? `\n${w.extraApi}` : '');
+  const examples = hasTemplate(`examples-${w.profile}`) ? render(`examples-${w.profile}`, {}) : '(none)';
+  return render('system', { api, world: worldText(w), examples });
+}
+
+export function turnMessage(instruction: string, state: StateSnapshot, previousOutcome?: string): string {
+  const previous = previousOutcome ? `${render('previous-outcome', { outcome: previousOutcome })}\n\n` : '';
+  return render('turn', { previous, observation: observationText(state), instruction });
+}
+
+export function noProgramFeedback(problem: string): string {
+  return render('feedback-no-program', { problem });
+}
+
+export function checkFeedback(diagnostics: CheckDiagnostic[]): string {
+  const lines = diagnostics.map((d) => `- ${d.line ? `line ${d.line}: ` : ''}${d.message}`);
+  return render('feedback-check', { diagnostics: lines.join('\n') });
+}
+
+export function helperRequest(missing: MissingHelper): string {
+  return render('helper', { name: missing.name, calls: missing.calls.map((c) => `  ${c}`).join('\n') });
+}
+
+const MAX_CALLS = 24;
+const MAX_OUTPUT_LINES = 20;
+const MAX_OUTPUT_CHARS = 1500;
+
+export function callsText(result: RunResult): string {
+  if (!result.calls.length) return '(none)';
+  const line = (c: RunResult['calls'][number]) => {
+    const args = c.args.map((a) => JSON.stringify(a) ?? 'undefined').join(', ');
+    return `${c.ok ? 'ok  ' : 'FAIL'} ${c.line !== undefined ? `line ${c.line}: ` : ''}${c.primitive}(${args})${c.ok ? '' : ` - ${c.error}`}`;
+  };
+  const calls = result.calls;
+  // A long run is summarised by its start and its end, where the failure is.
+  if (calls.length <= MAX_CALLS) return calls.map(line).join('\n');
+  const head = calls.slice(0, 8).map(line);
+  const tail = calls.slice(-(MAX_CALLS - 8)).map(line);
+  return [...head, `... ${calls.length - MAX_CALLS} more calls ...`, ...tail].join('\n');
+}
+
+export function outputText(result: RunResult): string {
+  if (!result.output.length) return '(none)';
+  let lines = result.output.slice(-MAX_OUTPUT_LINES);
+  let text = lines.join('\n');
+  if (text.length > MAX_OUTPUT_CHARS) text = '...' + text.slice(-MAX_OUTPUT_CHARS);
+  if (result.output.length > lines.length) text = `(last ${lines.length} of ${result.output.length} lines)\n${text}`;
+  return text;
+}
+
+export function errorText(result: RunResult): string {
+  const e = result.error;
+  if (!e) return 'none';
+  const where = [e.line !== undefined ? `line ${e.line}` : '', e.primitive ? `in ${e.primitive}` : ''].filter(Boolean).join(', ');
+  return `${e.kind}${where ? ` (${where})` : ''}: ${e.message}`;
+}
+
+export function runFeedback(result: RunResult, before: StateSnapshot): string {
+  return render('feedback-run', {
+    error: errorText(result),
+    calls: callsText(result),
+    output: outputText(result),
+    observation: observationText(result.state),
+    moved: movedText(before, result.state),
+  });
+}
+
+export function verdictFeedback(critique: string, result: RunResult, before: StateSnapshot): string {
+  return render('feedback-verdict', {
+    critique,
+    calls: callsText(result),
+    output: outputText(result),
+    observation: observationText(result.state),
+    moved: movedText(before, result.state),
+  });
+}
+
+export function verifyMessages(w: PromptWorld, instruction: string, before: StateSnapshot, result: RunResult): ChatMessage[] {
+  return [
+    { role: 'system', content: render('verify-system', { world: worldText(w) }) },
+    {
+      role: 'user',
+      content: render('verify', {
+        instruction,
+        before: observationText(before),
+        after: observationText(result.state),
+        moved: movedText(before, result.state),
+        output: outputText(result),
+      }),
+    },
+  ];
+}
