@@ -1,0 +1,60 @@
+import { networkInterfaces } from 'node:os';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/options.ts';
+import { isLoopbackHost } from '../serve/auth.ts';
+import { startServer } from '../serve/server.ts';
+import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
+
+const USAGE = `Usage: wand serve [options]
+
+Opens a browser session: a live view of the world, an instruction box for the model, a program editor,
+and an e-stop. Each browser tab is its own session with its own world.
+
+  --port N                  port (default 8080; 0 picks a free one)
+  --host ADDR               address to bind (default 127.0.0.1). Any other address requires a token,
+                            because whoever reaches the page can move the robot
+  --token T                 the token to require (default: a random one when off loopback)
+${BACKEND_USAGE}
+
+The model endpoint comes from OPENAI_BASE_URL / OPENAI_API_KEY / WAND_MODEL; without one the editor
+and the e-stop still work.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { ...BACKEND_FLAGS, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } },
+    USAGE,
+    false,
+  );
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${USAGE}`);
+  const port = numberFlag(values.port as string | undefined, 'port', { integer: true, min: 0 }) ?? 8080;
+  if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  const token = values.token as string | undefined;
+  if (token !== undefined && token.length < 8) throw new UsageError('--token must be at least 8 characters');
+  const backend = backendOptionsFrom(values);
+
+  const server = await startServer({ port, host, token, backend });
+  const out = (line: string) => process.stdout.write(line + '\n');
+  out(`Wand session: ${server.url}`);
+  if (!isLoopbackHost(host)) {
+    out(`Bound to ${host}: every request needs the token${token ? '' : ' (generated for this run)'}: ${server.token}`);
+    for (const addr of externalAddresses(host)) out(`  also reachable at http://${addr}:${server.port}/?token=${server.token}`);
+  }
+  out(`Backend: ${backend.backend === 'ros' ? `ROS robot at ${backend.url}` : `simulator (${backend.world})`}. Ctrl-C stops the server and every program.`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}
+
+function externalAddresses(host: string): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [];
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a && a.family === 'IPv4' && !a.internal)
+    .map((a) => a!.address);
+}

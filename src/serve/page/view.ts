@@ -1,0 +1,100 @@
+import * as THREE from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import type { SceneObjectInfo, StateFrame } from '../protocol.ts';
+import { genericGraph } from './generic-graph.ts';
+import { tabletopGraph, type WorldGraph } from './tabletop-graph.ts';
+
+// The live 3-D view. It renders on demand (a new state frame, a camera move, a resize) rather than every
+// animation frame, so an idle tab costs nothing and a busy one at most one render per display frame.
+
+export class View {
+  readonly canvas: HTMLCanvasElement;
+  private readonly renderer: THREE.WebGLRenderer;
+  private readonly scene = new THREE.Scene();
+  private readonly camera = new THREE.PerspectiveCamera(45, 1, 0.01, 50);
+  private readonly controls: OrbitControls;
+  private graph: WorldGraph | null = null;
+  private worldName = '';
+  private pending = false;
+  /** Set after the first render that showed a world; read by the tests and the bench. */
+  firstWorldRender: number | null = null;
+  onRender: (() => void) | null = null;
+
+  constructor(host: HTMLElement) {
+    this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
+    this.canvas = this.renderer.domElement;
+    host.append(this.canvas);
+
+    this.scene.background = new THREE.Color(0x1d232b);
+    this.scene.add(new THREE.HemisphereLight(0xeef4ff, 0x3a3226, 1.4));
+    const sun = new THREE.DirectionalLight(0xffffff, 1.6);
+    sun.position.set(0.3, 0.8, 2);
+    this.scene.add(sun);
+    const grid = new THREE.GridHelper(4, 40, 0x39424e, 0x2a313a);
+    grid.rotation.x = Math.PI / 2; // GridHelper lies in x-z; the world's floor is x-y
+    grid.position.z = -0.75;
+    this.scene.add(grid);
+
+    this.camera.up.set(0, 0, 1); // z up, as in the simulator
+    this.controls = new OrbitControls(this.camera, this.canvas);
+    this.controls.enableDamping = false;
+    this.controls.addEventListener('change', () => this.requestRender());
+    this.frameTabletop();
+
+    new ResizeObserver(() => this.resize(host)).observe(host);
+    this.resize(host);
+  }
+
+  private frameTabletop(): void {
+    this.camera.position.set(-0.45, 0.9, 0.85);
+    this.controls.target.set(0.45, 0, 0.05);
+    this.controls.update();
+  }
+
+  private frameRoom(): void {
+    this.camera.position.set(-4, -4, 5);
+    this.controls.target.set(0, 0, 0);
+    this.controls.update();
+  }
+
+  setScene(world: string, objects: SceneObjectInfo[]): void {
+    if (!this.graph || world !== this.worldName) {
+      if (this.graph) {
+        this.scene.remove(this.graph.root);
+        this.graph.dispose();
+      }
+      this.graph = world === 'tabletop' ? tabletopGraph() : genericGraph();
+      this.scene.add(this.graph.root);
+      if (world !== this.worldName) (world === 'tabletop' ? this.frameTabletop() : this.frameRoom());
+      this.worldName = world;
+    }
+    this.graph.setObjects(objects);
+    this.requestRender();
+  }
+
+  update(frame: StateFrame): void {
+    this.graph?.update(frame);
+    this.requestRender();
+  }
+
+  private resize(host: HTMLElement): void {
+    const w = Math.max(1, host.clientWidth);
+    const h = Math.max(1, host.clientHeight);
+    this.renderer.setSize(w, h, false);
+    this.camera.aspect = w / h;
+    this.camera.updateProjectionMatrix();
+    this.requestRender();
+  }
+
+  private requestRender(): void {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.renderer.render(this.scene, this.camera);
+      if (this.graph && this.firstWorldRender === null) this.firstWorldRender = performance.now();
+      this.onRender?.();
+    });
+  }
+}

@@ -1,0 +1,163 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { openBackend, type OpenBackend } from '../backends/open.ts';
+import type { BackendOptions } from '../backends/options.ts';
+import { WandError } from '../core/errors.ts';
+import { Gate, TOKEN_COOKIE, isLoopbackHost, newToken, urlHost } from './auth.ts';
+import { pageBundle } from './bundle.ts';
+import { modelStatus } from './model-status.ts';
+import { CSP, pageHtml } from './page-html.ts';
+import { MAX_MESSAGE_BYTES } from './protocol.ts';
+import { Session } from './session.ts';
+
+// The session server: the page (HTML, one bundled script, one stylesheet) over HTTP and one websocket
+// per tab at /ws. Every request passes the Gate (Host, token) and websockets also the Origin check.
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  /** Required off loopback; generated when not given there. */
+  token?: string;
+  backend: BackendOptions;
+  env?: NodeJS.ProcessEnv;
+  /** Opens a world for a tab (tests may substitute one). */
+  open?: (opts: BackendOptions) => Promise<OpenBackend>;
+}
+
+export interface RunningServer {
+  /** The URL to open, with the token when one is required. */
+  url: string;
+  port: number;
+  token: string | undefined;
+  sessions(): number;
+  close(): Promise<void>;
+}
+
+/** A tab that stops answering pings (crashed, laptop lid closed) is dropped, and its program with it. */
+const HEARTBEAT_MS = 15_000;
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const token = opts.token ?? (isLoopbackHost(opts.host) ? undefined : newToken());
+  const gate = new Gate(opts.host, token);
+  const model = modelStatus(opts.env ?? process.env);
+  const open = opts.open ?? openBackend;
+  // Bundling starts now, in the background; the first request for the script waits for it.
+  pageBundle().catch(() => {});
+
+  const http = createServer((req, res) => {
+    serveHttp(req, res, gate).catch((err) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`internal error: ${(err as Error).message}\n`);
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sessions = new Map<WebSocket, { session: Session; alive: boolean }>();
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const verdict = path !== '/ws' ? { ok: false as const, status: 404, reason: 'not found' } : gate.check(req);
+    const origin = verdict.ok ? gate.checkOrigin(req) : verdict;
+    if (!origin.ok) return refuseUpgrade(socket, origin.status, origin.reason);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const session = new Session(ws, { backend: opts.backend, model, open });
+      const entry = { session, alive: true };
+      sessions.set(ws, entry);
+      ws.on('pong', () => (entry.alive = true));
+      ws.on('message', (data, isBinary) => session.handle(data, isBinary));
+      ws.on('error', () => ws.terminate());
+      ws.on('close', () => {
+        sessions.delete(ws);
+        void session.close();
+      });
+      session.start().catch((err) => ws.close(1011, String((err as Error).message).slice(0, 100)));
+    });
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const [ws, entry] of sessions) {
+      if (!entry.alive) ws.terminate();
+      entry.alive = false;
+      ws.ping();
+    }
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new WandError('usage', `port ${opts.port} on ${opts.host} is in use; choose another with --port`)
+          : err.code === 'EADDRNOTAVAIL'
+            ? new WandError('usage', `cannot bind to ${opts.host}: no such address on this machine`)
+            : err,
+      ),
+    );
+    http.listen(opts.port, opts.host, () => resolve());
+  });
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const url = `http://${urlHost(opts.host)}:${port}/${token ? `?token=${token}` : ''}`;
+
+  return {
+    url,
+    port,
+    token,
+    sessions: () => sessions.size,
+    async close() {
+      clearInterval(heartbeat);
+      const closing = [...sessions.values()].map((e) => e.session.close());
+      for (const ws of sessions.keys()) ws.terminate();
+      await Promise.all(closing);
+      wss.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+const SECURITY_HEADERS = {
+  'content-security-policy': CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+async function serveHttp(req: IncomingMessage, res: ServerResponse, gate: Gate): Promise<void> {
+  const verdict = gate.check(req);
+  if (!verdict.ok) {
+    res.writeHead(verdict.status, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
+    return void res.end(`${verdict.reason}\n`);
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD', ...SECURITY_HEADERS });
+    return void res.end();
+  }
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  if (path === '/' && verdict.viaQuery && gate.token) {
+    // The token moves from the address bar into a cookie the page's script and websocket then send.
+    res.writeHead(303, {
+      location: '/',
+      'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(gate.token)}; HttpOnly; SameSite=Strict; Path=/`,
+      ...SECURITY_HEADERS,
+    });
+    return void res.end();
+  }
+  let body: string;
+  let type: string;
+  if (path === '/') [body, type] = [pageHtml(), 'text/html; charset=utf-8'];
+  else if (path === '/app.js') [body, type] = [(await pageBundle()).js, 'text/javascript; charset=utf-8'];
+  else if (path === '/app.css') [body, type] = [(await pageBundle()).css, 'text/css; charset=utf-8'];
+  else {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
+    return void res.end('not found\n');
+  }
+  res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...SECURITY_HEADERS });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Bad Request';
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}\n`);
+}

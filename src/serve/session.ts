@@ -1,0 +1,221 @@
+import type { RawData, WebSocket } from 'ws';
+import type { OpenBackend } from '../backends/open.ts';
+import type { BackendOptions } from '../backends/options.ts';
+import { WandError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
+import { executeProgram } from '../run/execute.ts';
+import type { RunEvent } from '../run/result.ts';
+import { openConversation, type AskConversation, type JobMessage } from './ask-bridge.ts';
+import { parseClientMessage } from './parse-message.ts';
+import type { ClientMessage, JobKind, ModelStatus, ServerMessage, SessionStatus, WorldName } from './protocol.ts';
+import { MAX_INSTRUCTION_CHARS, MAX_SOURCE_CHARS } from './protocol.ts';
+import { encodeFrame, frameContent, sampleView, sceneKey, sceneObjects } from './state-frame.ts';
+import { StateStream } from './state-stream.ts';
+
+// One session per browser tab: its own world, its own running job, its own state stream. Nothing here
+// is shared between tabs, so a misbehaving tab cannot disturb another; when the tab goes away its program
+// is stopped and its world disposed.
+
+export interface SessionConfig {
+  backend: BackendOptions;
+  model: ModelStatus;
+  open(opts: BackendOptions): Promise<OpenBackend>;
+}
+
+interface Job {
+  id: number;
+  kind: JobKind;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** A program stuck in a loop of instant queries must not flood the page; the run result still has them all. */
+const MAX_EVENTS_PER_JOB = 2_000;
+
+export class Session {
+  private target: OpenBackend | null = null;
+  private options: BackendOptions;
+  private job: Job | null = null;
+  private jobSeq = 0;
+  /** Scene changes run one after another. */
+  private sceneOps: Promise<void> = Promise.resolve();
+  private currentScene = '';
+  private conversation: AskConversation | null = null;
+  private readonly stream: StateStream;
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly config: SessionConfig,
+  ) {
+    this.options = { ...config.backend };
+    this.stream = new StateStream(
+      {
+        sample: (seq) => this.sample(seq),
+        send: (frame) => this.send(frame),
+        backlog: () => this.ws.bufferedAmount,
+      },
+      frameContent,
+    );
+  }
+
+  async start(): Promise<void> {
+    this.send({ type: 'hello', status: this.status(), limits: { source: MAX_SOURCE_CHARS, instruction: MAX_INSTRUCTION_CHARS } });
+    await this.changeScene(this.options);
+    this.stream.start();
+  }
+
+  /** Every message from the page; nothing a page sends can throw out of here. */
+  handle(raw: RawData, isBinary: boolean): void {
+    const parsed = parseClientMessage(raw, isBinary);
+    if (!parsed.ok) return this.send({ type: 'error', message: parsed.message, kind: 'usage' });
+    try {
+      this.dispatch(parsed.message);
+    } catch (err) {
+      this.send({ type: 'error', ...toErrorInfo(err) });
+    }
+  }
+
+  private dispatch(msg: ClientMessage): void {
+    switch (msg.type) {
+      case 'ping':
+        return this.send({ type: 'pong', t: msg.t });
+      case 'stop':
+        return void this.stop('stopped by the e-stop');
+      case 'run':
+        return this.startJob('run', msg.source);
+      case 'ask':
+        return this.startJob('ask', msg.instruction);
+      case 'reset':
+        return this.requestScene({ ...this.options });
+      case 'newScene':
+        return this.requestScene({ ...this.options, scenePath: undefined, seed: msg.seed ?? Math.floor(Math.random() * 1_000_000) });
+      case 'world':
+        return this.requestScene({ ...this.options, world: msg.world as WorldName, scenePath: undefined });
+    }
+  }
+
+  private status(): SessionStatus {
+    return {
+      model: this.config.model,
+      backend: this.target?.label ?? (this.options.backend === 'ros' ? `ROS robot at ${this.options.url}` : 'simulator (starting)'),
+      kind: this.options.backend,
+      world: this.options.world,
+    };
+  }
+
+  private send(msg: ServerMessage): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  private sample(seq: number) {
+    const target = this.target;
+    if (!target) return null;
+    const view = sampleView(target.backend);
+    const key = sceneKey(view);
+    if (key !== this.currentScene) {
+      // Objects appeared or went: the page rebuilds its meshes from this before it reads the frame.
+      this.currentScene = key;
+      this.send({ type: 'scene', world: target.backend.world(), label: target.label, objects: sceneObjects(target.backend) });
+    }
+    return encodeFrame(view, seq, target.backend.simTimeS());
+  }
+
+  // --- jobs -------------------------------------------------------------------------------------------
+
+  private startJob(kind: JobKind, text: string): void {
+    if (this.job) throw new WandError('usage', 'a program is already running: wait for it or press stop');
+    const target = this.target;
+    if (!target) throw new WandError('usage', 'the world is not ready yet');
+    if (kind === 'ask' && !this.config.model.configured) throw new WandError('usage', this.config.model.text);
+    const id = ++this.jobSeq;
+    const controller = new AbortController();
+    this.send(kind === 'run' ? { type: 'job', job: id, kind, source: text } : { type: 'job', job: id, kind, instruction: text });
+    this.send({ type: 'busy', job: id, kind });
+    let events = 0;
+    const emit = (msg: JobMessage) => {
+      if (msg.type === 'run' && ++events > MAX_EVENTS_PER_JOB) {
+        if (events === MAX_EVENTS_PER_JOB + 1) {
+          this.send({ type: 'run', job: id, round: msg.round, event: { type: 'output', text: '… (further calls are not shown live)' } });
+        }
+        return;
+      }
+      this.send({ ...msg, job: id } as ServerMessage);
+    };
+    const body = kind === 'run' ? this.runProgram(target, text, controller.signal, emit) : this.runAsk(target, text, controller.signal, emit);
+    const done = body
+      .catch((err): { ok: boolean; error: ErrorInfo | null; message?: string } => ({ ok: false, error: toErrorInfo(err) }))
+      .then((end) => {
+        this.job = null;
+        this.send({ type: 'jobEnd', job: id, ...end });
+        this.send({ type: 'busy', job: null });
+      });
+    this.job = { id, kind, controller, done };
+  }
+
+  private async runProgram(target: OpenBackend, source: string, signal: AbortSignal, emit: (msg: JobMessage) => void) {
+    const result = await executeProgram({
+      source,
+      target,
+      signal,
+      onEvent: (event: RunEvent) => emit({ type: 'run', event }),
+    });
+    const { state: _state, world: _world, ...summary } = result;
+    emit({ type: 'result', result: summary });
+    return { ok: result.ok, error: result.error };
+  }
+
+  private async runAsk(target: OpenBackend, instruction: string, signal: AbortSignal, emit: (msg: JobMessage) => void) {
+    this.conversation ??= await openConversation(target);
+    return this.conversation.ask(instruction, signal, emit);
+  }
+
+  /** E-stop: abort the job (which stops its motion) and bring the robot to rest, even with no job running. */
+  private async stop(reason: string): Promise<void> {
+    const job = this.job;
+    job?.controller.abort(new WandError('aborted', reason));
+    await this.target?.backend.halt();
+    await job?.done;
+  }
+
+  // --- scenes -----------------------------------------------------------------------------------------
+
+  private requestScene(next: BackendOptions): void {
+    if (this.options.backend === 'ros') throw new WandError('usage', 'the scene of a real robot cannot be reset from here');
+    this.sceneOps = this.sceneOps.then(() => this.changeScene(next));
+  }
+
+  /** Stops what runs, then replaces the world; if the new one cannot be opened the old options stay. */
+  private async changeScene(next: BackendOptions): Promise<void> {
+    await this.stop('stopped: the scene was reset');
+    if (this.closed) return;
+    let opened: OpenBackend;
+    try {
+      opened = await this.config.open(next);
+    } catch (err) {
+      this.send({ type: 'error', ...toErrorInfo(err, 'usage') });
+      return;
+    }
+    if (this.closed) return void (await opened.backend.dispose());
+    const old = this.target;
+    this.target = null;
+    this.conversation = null; // a new world is a new conversation: old observations no longer hold
+    await old?.backend.dispose();
+    this.options = next;
+    this.target = opened;
+    this.currentScene = '';
+    this.stream.invalidate();
+    this.send({ type: 'status', status: this.status() });
+  }
+
+  /** The tab went away: stop its program and free its world. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stream.stop();
+    await this.stop('stopped: the page was closed');
+    await this.sceneOps.catch(() => {});
+    const target = this.target;
+    this.target = null;
+    await target?.backend.dispose();
+  }
+}
