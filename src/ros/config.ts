@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { WandError } from '../core/errors.ts';
+import { SafetyConfig } from '../safety/config.ts';
+import { CmdVelType, LaserScanType, OdometryType } from './messages.ts';
+
+// The robot config file (--config): the safety envelope plus the robot's ROS interfaces and named places.
+
+const RosName = z.string().regex(/^\/?[A-Za-z~][\w/~]*$/, 'a ROS name like /cmd_vel');
+
+export const Topics = z.strictObject({
+  cmdVel: z
+    .strictObject({ name: RosName.default('/cmd_vel'), type: CmdVelType.default('geometry_msgs/Twist'), frameId: z.string().default('base_link') })
+    .default({ name: '/cmd_vel', type: 'geometry_msgs/Twist', frameId: 'base_link' }),
+  odom: z
+    .strictObject({
+      name: RosName.default('/odom'),
+      type: OdometryType.default('nav_msgs/Odometry'),
+      /** rosbridge-side throttle of the odometry stream (ms between messages). */
+      throttleMs: z.number().int().min(0).max(1000).default(50),
+    })
+    .default({ name: '/odom', type: 'nav_msgs/Odometry', throttleMs: 50 }),
+  /** null: the robot has no laser scanner. */
+  scan: z
+    .strictObject({
+      name: RosName.default('/scan'),
+      type: LaserScanType.default('sensor_msgs/LaserScan'),
+      throttleMs: z.number().int().min(0).max(5000).default(200),
+      /** Yaw of the laser frame relative to the base, degrees (scan() sectors are relative to the base). */
+      angleOffsetDeg: z.number().finite().default(0),
+    })
+    .nullable()
+    .default({ name: '/scan', type: 'sensor_msgs/LaserScan', throttleMs: 200, angleOffsetDeg: 0 }),
+});
+export type Topics = z.infer<typeof Topics>;
+
+export const RobotConfig = SafetyConfig.extend({
+  topics: Topics.default(Topics.parse({})),
+  /** Named places for goTo, odometry frame: {"charger": [0, 0], "door": [3.2, 0.4]}. */
+  places: z.record(z.string().min(1), z.tuple([z.number().finite(), z.number().finite()])).default({}),
+});
+export type RobotConfig = z.infer<typeof RobotConfig>;
+
+export function parseRobotConfig(data: unknown, source = 'config'): RobotConfig {
+  const parsed = RobotConfig.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.slice(0, 3).map((issue) => {
+    const where = issue.path.join('.');
+    return `${where ? `${where}: ` : ''}${issue.message}`;
+  });
+  throw new WandError('usage', `${source}: ${problems.join('; ')}`);
+}
+
+export async function loadRobotConfig(path: string | undefined): Promise<RobotConfig> {
+  if (!path) return parseRobotConfig({});
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new WandError('usage', `cannot read the config file ${path}: ${(err as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new WandError('usage', `the config file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseRobotConfig(data, `config ${path}`);
+}
