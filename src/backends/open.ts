@@ -21,11 +21,23 @@ export async function openSimulator(opts: BackendOptions): Promise<OpenBackend> 
     const label = `simulator (tabletop, ${opts.scenePath ? `scene ${opts.scenePath}` : `seed ${opts.seed}`})`;
     return { backend, primitives: primitivesFor('tabletop'), label };
   }
-  throw new WandError('usage', `the "${opts.world}" world is not available yet`);
+  if (opts.world === 'mobile') {
+    // The mobile sim only needs the config's safety part; the ROS interfaces in it are ignored here.
+    const { loadRobotConfig } = await import('../ros/config.ts');
+    const { createMobileSim } = await import('../../sim/mobile/sim.ts');
+    const config = opts.configPath ? await loadRobotConfig(opts.configPath) : undefined;
+    const backend = createMobileSim({ safety: config });
+    return { backend, primitives: primitivesFor('mobile'), label: `simulator (mobile room${opts.configPath ? `, config ${opts.configPath}` : ''})` };
+  }
+  throw new WandError('usage', `the "${opts.world}" world is not available`);
 }
 
 /** The target a command runs on: the simulator, or (with --backend ros) the robot. */
 export async function openBackend(opts: BackendOptions): Promise<OpenBackend> {
-  if (opts.backend === 'ros') throw new WandError('usage', 'the ROS backend is not available yet');
+  if (opts.backend === 'ros') {
+    // Loaded on demand: the simulator path never pays for roslib and ws.
+    const { openRosRobot } = await import('../ros/open.ts');
+    return openRosRobot(opts);
+  }
   return openSimulator(opts);
 }

@@ -1,7 +1,7 @@
 import { openBackend } from '../backends/open.ts';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/options.ts';
 import { formatReport } from '../run/report.ts';
-import { executeProgram } from '../run/execute.ts';
+import { executeProgram, type ExecuteResult } from '../run/execute.ts';
 import { readProgram } from './program-source.ts';
 import { abortOnSignals } from './signals.ts';
 import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
@@ -28,17 +28,29 @@ export async function main(argv: string[]): Promise<number> {
   const source = await readProgram(positionals[0]!);
   const target = await openBackend(options);
   const stop = abortOnSignals();
+  // Ctrl-C stops the robot from here, at once, whatever the program is doing (mid-call, or computing
+  // between calls); the sandbox abort that follows ends the program.
+  stop.signal.addEventListener('abort', () => void target.backend.halt(), { once: true });
   try {
     const result = await executeProgram({
       source,
       target,
       limits: timeoutS ? { timeoutMs: timeoutS * 1000 } : undefined,
       signal: stop.signal,
+      rehearse: options.rehearse,
     });
-    process.stdout.write((values.json ? JSON.stringify(result) : formatReport(result)) + '\n');
+    const report = values.json ? JSON.stringify(result) : formatReport(result) + rehearsalLine(result);
+    process.stdout.write(report + '\n');
     return result.ok ? 0 : 1;
   } finally {
     stop.dispose();
+    // Closes robot connections too (after a last zero command), so the process can exit.
     await target.backend.dispose();
   }
+}
+
+function rehearsalLine({ rehearsal: r }: ExecuteResult): string {
+  if (!r) return '';
+  const how = r.ok ? 'passed' : `FAILED${r.error ? ` (${r.error.kind}): ${r.error.message}` : `: ${r.envelope[0]?.message ?? ''}`}`;
+  return `\nRehearsal in the simulator: ${how} (${r.calls} calls, ${r.simTimeS.toFixed(2)} s simulated).`;
 }

@@ -1,4 +1,7 @@
 import type { OpenBackend } from '../backends/open.ts';
+import { toErrorInfo, type ErrorInfo, type ErrorKind } from '../core/errors.ts';
+import type { EnvelopeEvent } from '../safety/envelope.ts';
+import { programGuardOf, rehearsableOf } from '../safety/guard.ts';
 import type { SandboxLimits } from '../sandbox/index.ts';
 import type { RunEvent, RunResult } from './result.ts';
 import { runProgram } from './run-program.ts';
@@ -10,20 +13,93 @@ export interface ExecuteOptions {
   prelude?: string;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /** Run the program in the simulator first when the target is a robot (default true; --no-rehearse). */
+  rehearse?: boolean;
 }
+
+/** How the program did in the simulator before it was allowed on the robot. */
+export interface RehearsalSummary {
+  ok: boolean;
+  error: ErrorInfo | null;
+  simTimeS: number;
+  calls: number;
+  output: string[];
+  /** What the safety envelope refused or stopped during the rehearsal (also what the program caught). */
+  envelope: EnvelopeEvent[];
+}
+
+/** A robot run's result carries its rehearsal; simulator results are plain RunResults. */
+export type ExecuteResult = RunResult & { rehearsal?: RehearsalSummary };
 
 /**
  * Runs a program on its target. This is where a robot run is preceded by its simulator rehearsal,
  * so `wand run`, `wand ask` and the session server all get the same safety behaviour.
  */
-export async function executeProgram(opts: ExecuteOptions): Promise<RunResult> {
-  return runProgram({
-    source: opts.source,
-    backend: opts.target.backend,
-    primitives: opts.target.primitives,
-    limits: opts.limits,
-    prelude: opts.prelude,
-    signal: opts.signal,
-    onEvent: opts.onEvent,
-  });
+export async function executeProgram(opts: ExecuteOptions): Promise<ExecuteResult> {
+  const started = performance.now();
+  const { backend, primitives } = opts.target;
+  const program = { source: opts.source, primitives, limits: opts.limits, prelude: opts.prelude };
+
+  let rehearsal: RehearsalSummary | undefined;
+  const robot = opts.rehearse === false ? null : rehearsableOf(backend);
+  if (robot) {
+    // Same program, same envelope, a simulated copy of the robot at its current pose. If it fails
+    // there, or would have crossed the envelope (even where the program caught the error), the robot never moves.
+    const twin = await robot.createRehearsal();
+    let r: RunResult;
+    try {
+      r = await runProgram({ ...program, backend: twin.backend, signal: opts.signal });
+    } finally {
+      await twin.backend.dispose();
+    }
+    const events = twin.envelope.events;
+    rehearsal = { ok: r.ok && events.length === 0, error: r.error, simTimeS: r.simTimeS, calls: r.calls.length, output: r.output, envelope: events };
+    if (!rehearsal.ok) {
+      const cause: ErrorInfo = r.error ?? { kind: eventKind(events[0]!), message: events[0]!.message };
+      const message =
+        cause.kind === 'aborted'
+          ? `${cause.message} during the rehearsal in the simulator; the robot was not moved`
+          : `the rehearsal in the simulator failed, so the robot was not moved: ${cause.message}`;
+      const error: ErrorInfo = { ...cause, message };
+      return notRun(opts.target, error, started, rehearsal);
+    }
+  }
+
+  // A robot is armed per program; its faults (lost link, stale odometry) abort the whole program.
+  const guard = programGuardOf(backend);
+  let faults: AbortSignal | undefined;
+  if (guard) {
+    try {
+      faults = await guard.beginProgram();
+    } catch (err) {
+      return notRun(opts.target, toErrorInfo(err, 'connection'), started, rehearsal);
+    }
+  }
+  try {
+    const signal = faults && opts.signal ? AbortSignal.any([opts.signal, faults]) : (faults ?? opts.signal);
+    const result = await runProgram({ ...program, backend, signal, onEvent: opts.onEvent });
+    return rehearsal ? { ...result, rehearsal } : result;
+  } finally {
+    guard?.endProgram();
+  }
+}
+
+function eventKind(e: EnvelopeEvent): ErrorKind {
+  return e.kind === 'collision' || e.kind === 'stall' ? 'physical' : 'safety';
+}
+
+/** The result of a program that never started on the robot. */
+function notRun(target: OpenBackend, error: ErrorInfo, started: number, rehearsal?: RehearsalSummary): ExecuteResult {
+  const result: ExecuteResult = {
+    ok: false,
+    error,
+    output: [],
+    calls: [],
+    state: target.backend.state(),
+    world: target.backend.world(),
+    simTimeS: 0,
+    wallTimeMs: Math.round(performance.now() - started),
+  };
+  if (rehearsal) result.rehearsal = rehearsal;
+  return result;
 }
