@@ -53,6 +53,8 @@ export class MobileSim implements MobileBackend, HasEnvelope {
   private t = 0;
   private ticks = 0;
   private collision: WandError | null = null;
+  /** Set by the session server so a person can watch motions at wall-clock speed; awaited instead of yielding. */
+  pace: ((simTimeS: number) => Promise<void>) | null = null;
   private readonly controller: MotionController;
   private readonly cast: ReturnType<typeof raycaster>;
   private readonly hasScanner: boolean;
@@ -72,7 +74,7 @@ export class MobileSim implements MobileBackend, HasEnvelope {
       },
       tick: async (dt) => {
         this.step(dt);
-        if (++this.ticks % YIELD_EVERY === 0) await yieldToEventLoop();
+        if (++this.ticks % YIELD_EVERY === 0 || this.pace) await (this.pace ? this.pace(this.t) : yieldToEventLoop());
       },
       now: () => this.t,
       fault: () => this.collision,
@@ -169,7 +171,7 @@ export class MobileSim implements MobileBackend, HasEnvelope {
     while (this.t < end - 1e-9) {
       if (signal.aborted) throw abortError(signal);
       this.step(Math.min(0.05, end - this.t));
-      if (++this.ticks % YIELD_EVERY === 0) await yieldToEventLoop();
+      if (++this.ticks % YIELD_EVERY === 0 || this.pace) await (this.pace ? this.pace(this.t) : yieldToEventLoop());
     }
   }
 

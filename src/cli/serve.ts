@@ -1,5 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/options.ts';
+import { MODEL_ENV_USAGE } from '../model/config.ts';
 import { isLoopbackHost } from '../serve/auth.ts';
 import { startServer } from '../serve/server.ts';
 import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
@@ -13,15 +14,18 @@ and an e-stop. Each browser tab is its own session with its own world.
   --host ADDR               address to bind (default 127.0.0.1). Any other address requires a token,
                             because whoever reaches the page can move the robot
   --token T                 the token to require (default: a random one when off loopback)
+  --rounds N                model rounds per instruction (default 3)
+  --speed X|max             simulation speed while watching (default 1 = real time; max = as fast as possible)
 ${BACKEND_USAGE}
 
-The model endpoint comes from OPENAI_BASE_URL / OPENAI_API_KEY / WAND_MODEL; without one the editor
-and the e-stop still work.`;
+${MODEL_ENV_USAGE}
+
+Without a model endpoint the editor and the e-stop still work.`;
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(
     argv,
-    { ...BACKEND_FLAGS, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } },
+    { ...BACKEND_FLAGS, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, rounds: { type: 'string' }, speed: { type: 'string' } },
     USAGE,
     false,
   );
@@ -31,9 +35,12 @@ export async function main(argv: string[]): Promise<number> {
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   const token = values.token as string | undefined;
   if (token !== undefined && token.length < 8) throw new UsageError('--token must be at least 8 characters');
+  const rounds = numberFlag(values.rounds as string | undefined, 'rounds', { integer: true, min: 1 });
+  const speedFlag = values.speed as string | undefined;
+  const speed = speedFlag === 'max' ? null : (numberFlag(speedFlag, 'speed', { min: 0.1 }) ?? 1);
   const backend = backendOptionsFrom(values);
 
-  const server = await startServer({ port, host, token, backend });
+  const server = await startServer({ port, host, token, backend, rounds, speed });
   const out = (line: string) => process.stdout.write(line + '\n');
   out(`Wand session: ${server.url}`);
   if (!isLoopbackHost(host)) {

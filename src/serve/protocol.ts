@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ErrorInfo } from '../core/errors.ts';
 import type { CallRecord, RunEvent, RunResult } from '../run/result.ts';
 import type { WorldInfo } from '../../primitives/backend.ts';
+import type { RoomSpec } from '../../sim/mobile/room.ts';
 
 // The websocket protocol between a session page and the server, in one place. Messages are JSON objects
 // with a `type`. What the page sends is untrusted and validated here with zod; what the server sends is
@@ -28,6 +29,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   /** A new random scene (a given or a random seed). */
   z.strictObject({ type: z.literal('newScene'), seed: z.number().int().min(0).max(2 ** 31 - 1).optional() }),
   z.strictObject({ type: z.literal('world'), world: z.enum(WORLDS) }),
+  /** Simulated seconds per wall second for watching (1 = real time); null runs as fast as the CPU allows. */
+  z.strictObject({ type: z.literal('speed'), speed: z.number().min(0.1).max(100).nullable() }),
   /** Echoed as `pong`: round-trip time for the connection indicator and the bench. */
   z.strictObject({ type: z.literal('ping'), t: z.number().finite() }),
 ]);
@@ -45,6 +48,8 @@ export interface SessionStatus {
   backend: string;
   kind: 'sim' | 'ros';
   world: WorldName;
+  /** Simulation speed for watching; null: as fast as possible. */
+  speed: number | null;
 }
 
 export interface SceneObjectInfo {
@@ -80,12 +85,16 @@ export type RunSummary = Omit<RunResult, 'state' | 'world'>;
 export type ServerMessage =
   | { type: 'hello'; status: SessionStatus; limits: { source: number; instruction: number } }
   | { type: 'status'; status: SessionStatus }
-  | { type: 'scene'; world: WorldInfo; label: string; objects: SceneObjectInfo[] }
+  /** The object list (and, for the mobile world, the room's layout) that the following state frames pose. */
+  | { type: 'scene'; world: WorldInfo; label: string; objects: SceneObjectInfo[]; room?: RoomSpec }
   | StateFrame
   | { type: 'busy'; job: number | null; kind?: JobKind }
   | { type: 'job'; job: number; kind: 'run'; source: string }
   | { type: 'job'; job: number; kind: 'ask'; instruction: string }
   | { type: 'round'; job: number; round: number }
+  /** A request to the model is under way (for a program, a missing helper, or the verdict). */
+  | { type: 'waiting'; job: number; round: number; purpose: 'program' | 'helper' | 'verify' }
+  | { type: 'note'; job: number; round?: number; text: string }
   | { type: 'program'; job: number; round: number; source: string; reply?: string }
   | { type: 'check'; job: number; round: number; ok: boolean; diagnostics: string[] }
   | { type: 'run'; job: number; round?: number; event: RunEvent }

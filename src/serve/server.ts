@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { openBackend, type OpenBackend } from '../backends/open.ts';
 import type { BackendOptions } from '../backends/options.ts';
 import { WandError } from '../core/errors.ts';
+import { openConversation } from './ask-bridge.ts';
 import { Gate, TOKEN_COOKIE, isLoopbackHost, newToken, urlHost } from './auth.ts';
 import { pageBundle } from './bundle.ts';
 import { modelStatus } from './model-status.ts';
@@ -23,6 +24,10 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
   /** Opens a world for a tab (tests may substitute one). */
   open?: (opts: BackendOptions) => Promise<OpenBackend>;
+  /** Model rounds per instruction (default: the ask loop's). */
+  rounds?: number;
+  /** Simulation speed for watching: 1 = real time (default); null = as fast as possible. */
+  speed?: number | null;
 }
 
 export interface RunningServer {
@@ -42,6 +47,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const gate = new Gate(opts.host, token);
   const model = modelStatus(opts.env ?? process.env);
   const open = opts.open ?? openBackend;
+  const env = opts.env ?? process.env;
+  const converse = (target: OpenBackend) => openConversation(target, { env, rounds: opts.rounds });
   // Bundling starts now, in the background; the first request for the script waits for it.
   pageBundle().catch(() => {});
 
@@ -61,7 +68,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const origin = verdict.ok ? gate.checkOrigin(req) : verdict;
     if (!origin.ok) return refuseUpgrade(socket, origin.status, origin.reason);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new Session(ws, { backend: opts.backend, model, open });
+      const session = new Session(ws, { backend: opts.backend, speed: opts.speed === undefined ? 1 : opts.speed, model, open, converse });
       const entry = { session, alive: true };
       sessions.set(ws, entry);
       ws.on('pong', () => (entry.alive = true));

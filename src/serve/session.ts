@@ -4,7 +4,9 @@ import type { BackendOptions } from '../backends/options.ts';
 import { WandError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
 import { executeProgram } from '../run/execute.ts';
 import type { RunEvent } from '../run/result.ts';
-import { openConversation, type AskConversation, type JobMessage } from './ask-bridge.ts';
+import type { RoomSpec } from '../../sim/mobile/room.ts';
+import type { AskConversation, JobMessage } from './ask-bridge.ts';
+import { WallClockPacer, paceableOf } from './pacing.ts';
 import { parseClientMessage } from './parse-message.ts';
 import type { ClientMessage, JobKind, ModelStatus, ServerMessage, SessionStatus, WorldName } from './protocol.ts';
 import { MAX_INSTRUCTION_CHARS, MAX_SOURCE_CHARS } from './protocol.ts';
@@ -17,8 +19,12 @@ import { StateStream } from './state-stream.ts';
 
 export interface SessionConfig {
   backend: BackendOptions;
+  /** Initial simulation speed (1 = real time, null = as fast as possible). */
+  speed: number | null;
   model: ModelStatus;
   open(opts: BackendOptions): Promise<OpenBackend>;
+  /** Starts the ask conversation of a tab's world (the model comes from the environment). */
+  converse(target: OpenBackend): AskConversation;
 }
 
 interface Job {
@@ -40,7 +46,9 @@ export class Session {
   private sceneOps: Promise<void> = Promise.resolve();
   private currentScene = '';
   private conversation: AskConversation | null = null;
+  private speed: number | null;
   private readonly stream: StateStream;
+  private readonly pacer: WallClockPacer;
   private closed = false;
 
   constructor(
@@ -48,6 +56,8 @@ export class Session {
     private readonly config: SessionConfig,
   ) {
     this.options = { ...config.backend };
+    this.pacer = new WallClockPacer(config.speed ?? 1);
+    this.speed = config.speed;
     this.stream = new StateStream(
       {
         sample: (seq) => this.sample(seq),
@@ -91,6 +101,11 @@ export class Session {
         return this.requestScene({ ...this.options, scenePath: undefined, seed: msg.seed ?? Math.floor(Math.random() * 1_000_000) });
       case 'world':
         return this.requestScene({ ...this.options, world: msg.world as WorldName, scenePath: undefined });
+      case 'speed':
+        this.speed = msg.speed;
+        if (msg.speed !== null) this.pacer.speed = msg.speed;
+        if (this.target) this.applySpeed(this.target);
+        return this.send({ type: 'status', status: this.status() });
     }
   }
 
@@ -100,7 +115,14 @@ export class Session {
       backend: this.target?.label ?? (this.options.backend === 'ros' ? `ROS robot at ${this.options.url}` : 'simulator (starting)'),
       kind: this.options.backend,
       world: this.options.world,
+      speed: this.speed,
     };
+  }
+
+  /** Simulators are paced for watching; a robot (and its rehearsal) keeps its own time. */
+  private applySpeed(target: OpenBackend): void {
+    const paceable = paceableOf(target.backend);
+    if (paceable) paceable.pace = this.speed === null ? null : this.pacer.pace;
   }
 
   private send(msg: ServerMessage): void {
@@ -115,7 +137,8 @@ export class Session {
     if (key !== this.currentScene) {
       // Objects appeared or went: the page rebuilds its meshes from this before it reads the frame.
       this.currentScene = key;
-      this.send({ type: 'scene', world: target.backend.world(), label: target.label, objects: sceneObjects(target.backend) });
+      const room = (target.backend as { room?: RoomSpec }).room;
+      this.send({ type: 'scene', world: target.backend.world(), label: target.label, objects: sceneObjects(target.backend), ...(room ? { room } : {}) });
     }
     return encodeFrame(view, seq, target.backend.simTimeS());
   }
@@ -134,9 +157,7 @@ export class Session {
     let events = 0;
     const emit = (msg: JobMessage) => {
       if (msg.type === 'run' && ++events > MAX_EVENTS_PER_JOB) {
-        if (events === MAX_EVENTS_PER_JOB + 1) {
-          this.send({ type: 'run', job: id, round: msg.round, event: { type: 'output', text: '… (further calls are not shown live)' } });
-        }
+        if (events === MAX_EVENTS_PER_JOB + 1) this.send({ type: 'note', job: id, round: msg.round, text: '… further calls are not shown live' });
         return;
       }
       this.send({ ...msg, job: id } as ServerMessage);
@@ -165,7 +186,7 @@ export class Session {
   }
 
   private async runAsk(target: OpenBackend, instruction: string, signal: AbortSignal, emit: (msg: JobMessage) => void) {
-    this.conversation ??= await openConversation(target);
+    this.conversation ??= this.config.converse(target);
     return this.conversation.ask(instruction, signal, emit);
   }
 
@@ -201,6 +222,7 @@ export class Session {
     this.conversation = null; // a new world is a new conversation: old observations no longer hold
     await old?.backend.dispose();
     this.options = next;
+    this.applySpeed(opened);
     this.target = opened;
     this.currentScene = '';
     this.stream.invalidate();

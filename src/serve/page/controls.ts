@@ -4,10 +4,18 @@ import { el } from './dom.ts';
 // The e-stop is its own fixed element, outside every panel, so nothing can scroll or cover it; it is
 // never disabled. The scene buttons sit over the view.
 
+const SPEEDS = [
+  ['real time', '1'],
+  ['2× speed', '2'],
+  ['5× speed', '5'],
+  ['as fast as possible', 'max'],
+] as const;
+
 export class Controls {
   readonly estop: HTMLButtonElement;
   readonly toolbar: HTMLElement;
   readonly world: HTMLSelectElement;
+  readonly speed: HTMLSelectElement;
   private readonly sceneButtons: HTMLButtonElement[];
 
   constructor(send: (msg: ClientMessage) => void) {
@@ -24,13 +32,26 @@ export class Controls {
     random.addEventListener('click', () => send({ type: 'newScene' }));
     this.world = el('select', { attrs: { 'aria-label': 'world' } }, el('option', { text: 'tabletop', attrs: { value: 'tabletop' } }), el('option', { text: 'mobile', attrs: { value: 'mobile' } }));
     this.world.addEventListener('change', () => send({ type: 'world', world: this.world.value as WorldName }));
+    this.speed = el(
+      'select',
+      { attrs: { 'aria-label': 'simulation speed' }, title: 'how fast the simulator runs while you watch' },
+      ...SPEEDS.map(([label, value]) => el('option', { text: label, attrs: { value } })),
+    );
+    this.speed.addEventListener('change', () => send({ type: 'speed', speed: this.speed.value === 'max' ? null : Number(this.speed.value) }));
     this.sceneButtons = [reset, random];
-    this.toolbar = el('div', { class: 'toolbar' }, reset, random, this.world);
+    this.toolbar = el('div', { class: 'toolbar' }, reset, random, this.world, this.speed);
   }
 
   /** A real robot's scene is the real world: only the e-stop applies. */
   robotMode(on: boolean): void {
     for (const b of this.sceneButtons) b.disabled = on;
     this.world.disabled = on;
+    this.speed.disabled = on;
+  }
+
+  showSpeed(speed: number | null): void {
+    const value = speed === null ? 'max' : String(speed);
+    if (!Array.from(this.speed.options).some((o) => o.value === value)) this.speed.append(el('option', { text: `${speed}× speed`, attrs: { value } }));
+    this.speed.value = value;
   }
 }

@@ -93,10 +93,11 @@ function onMessage(msg: ServerMessage): void {
       askButton.title = modelReady ? '' : msg.status.model.text;
       controls.robotMode(msg.status.kind === 'ros');
       controls.world.value = msg.status.world;
+      controls.showSpeed(msg.status.speed);
       return;
     case 'scene':
       probe.objects = msg.objects.map((o) => o.name);
-      view.setScene(msg.world.name, msg.objects);
+      view.setScene(msg.world.name, msg.objects, msg.room);
       return;
     case 'busy':
       return setBusy(msg.job !== null);

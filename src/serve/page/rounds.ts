@@ -47,9 +47,18 @@ export class Rounds {
     if (!('job' in msg) || msg.job === null) return;
     const card = this.cards.get(msg.job as number);
     if (!card) return;
+    if (msg.type !== 'waiting') this.setWaiting(card, null, '');
     switch (msg.type) {
       case 'round':
         this.openRound(card, msg.round);
+        break;
+      case 'waiting': {
+        const what = { program: 'asking the model for a program', helper: 'asking the model for a missing helper', verify: 'asking the model whether the task is done' }[msg.purpose];
+        this.setWaiting(card, this.block(card, msg.round), `${what}…`);
+        break;
+      }
+      case 'note':
+        this.line(card, msg.round, el('div', { class: 'note', text: msg.text }));
         break;
       case 'program': {
         const block = this.block(card, msg.round);
@@ -88,6 +97,12 @@ export class Rounds {
       }
     }
     this.scroll();
+  }
+
+  /** One transient "waiting for the model" line per card, removed by whatever comes next. */
+  private setWaiting(card: Card, block: HTMLElement | null, text: string): void {
+    card.root.querySelector('.waiting')?.remove();
+    if (block) block.append(el('div', { class: 'waiting', text }));
   }
 
   private openCard(job: number, title: string, kind: string, source?: string): void {

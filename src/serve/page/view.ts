@@ -1,7 +1,9 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import type { SceneObjectInfo, StateFrame } from '../protocol.ts';
+import type { RoomSpec } from '../../../sim/mobile/room.ts';
 import { genericGraph } from './generic-graph.ts';
+import { roomGraph } from './room-graph.ts';
 import { tabletopGraph, type WorldGraph } from './tabletop-graph.ts';
 
 // The live 3-D view. It renders on demand (a new state frame, a camera move, a resize) rather than every
@@ -47,26 +49,29 @@ export class View {
   }
 
   private frameTabletop(): void {
-    this.camera.position.set(-0.45, 0.9, 0.85);
+    this.camera.position.set(1.4, -0.75, 0.95); // across the table from the robot, so the arm does not hide the objects
     this.controls.target.set(0.45, 0, 0.05);
     this.controls.update();
   }
 
-  private frameRoom(): void {
-    this.camera.position.set(-4, -4, 5);
-    this.controls.target.set(0, 0, 0);
+  private frameRoom(room?: RoomSpec): void {
+    const [x0, x1] = room?.bounds.x ?? [-3, 3];
+    const [y0, y1] = room?.bounds.y ?? [-3, 3];
+    const [cx, cy, size] = [(x0 + x1) / 2, (y0 + y1) / 2, Math.max(x1 - x0, y1 - y0)];
+    this.camera.position.set(cx - size * 0.2, cy - size * 0.75, size * 0.75);
+    this.controls.target.set(cx, cy, 0);
     this.controls.update();
   }
 
-  setScene(world: string, objects: SceneObjectInfo[]): void {
-    if (!this.graph || world !== this.worldName) {
+  setScene(world: string, objects: SceneObjectInfo[], room?: RoomSpec): void {
+    if (!this.graph || world !== this.worldName || room) {
       if (this.graph) {
         this.scene.remove(this.graph.root);
         this.graph.dispose();
       }
-      this.graph = world === 'tabletop' ? tabletopGraph() : genericGraph();
+      this.graph = room ? roomGraph(room) : world === 'tabletop' ? tabletopGraph() : genericGraph();
       this.scene.add(this.graph.root);
-      if (world !== this.worldName) (world === 'tabletop' ? this.frameTabletop() : this.frameRoom());
+      if (world !== this.worldName) (world === 'tabletop' ? this.frameTabletop() : this.frameRoom(room));
       this.worldName = world;
     }
     this.graph.setObjects(objects);
