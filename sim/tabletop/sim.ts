@@ -74,6 +74,8 @@ export class TabletopSim implements TabletopBackend {
   /** Bumped by halt(): every operation started before it stops at its next step. */
   private epoch = 0;
   private disposed = false;
+  /** Set by the session server so a person can watch motions at wall-clock speed; awaited instead of yielding. */
+  pace: ((simTimeS: number) => Promise<void>) | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private lastYield = performance.now();
   private readonly speed: number;
@@ -276,8 +278,8 @@ export class TabletopSim implements TabletopBackend {
     while (next()) {
       this.checkStop(signal, epoch);
       this.step();
-      if ((this.steps & 7) === 0 && performance.now() - this.lastYield > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
+      if ((this.steps & 7) === 0 && (this.pace || performance.now() - this.lastYield > YIELD_EVERY_MS)) {
+        await (this.pace ? this.pace(this.simTimeS()) : yieldToEventLoop());
         this.lastYield = performance.now();
       }
     }
