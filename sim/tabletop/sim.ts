@@ -213,7 +213,7 @@ export class TabletopSim implements TabletopBackend {
         // Rapier hands out fresh wrapper objects; the handle identifies the body.
         const handle = contacts.body.handle;
         const index = this.bodies.findIndex((b) => b.handle === handle);
-        this.grasp = new Grasp(this.physics, this.R, this.gripper.palm, this.bodies[index], this.specs[index].name);
+        this.grasp = new Grasp(this.physics, this.R, this.gripper.palm, this.bodies[index], this.specs[index].name, this.specs[index].kind);
       }
       await this.settleWithin(signal, epoch, SETTLE.close);
       return this.holding();
