@@ -12,7 +12,7 @@ const scene = sceneFile([
   { kind: 'block', color: 'red', position: { x: 0.4, y: 0.15 } },
   { kind: 'block', color: 'blue', position: { x: 0.42, y: 0.0 } },
   { kind: 'block', color: 'green', position: { x: 0.35, y: -0.15 } },
-  { kind: 'block', color: 'yellow', position: { x: 0.5, y: -0.05 } },
+  { kind: 'block', color: 'yellow', position: { x: 0.55, y: -0.12 } },
 ]);
 const blocks = ['red block', 'blue block', 'green block', 'yellow block'];
 

@@ -25,6 +25,11 @@ export function resolveTarget(backend: TabletopBackend, target: Target, primitiv
   return { x: obj.position.x, y: obj.position.y, label: `"${obj.name}"` };
 }
 
+/** A target outside the workspace is refused before anything moves. */
+export function requireTargetInWorkspace(goal: ResolvedTarget, target: Target, primitive: string): void {
+  requireInWorkspace(goal, primitive, typeof target === 'string' ? `target ${goal.label} at` : 'target');
+}
+
 const RELEASE_CLEARANCE = 0.012;
 const SETTLE_S = 0.4;
 /** A placed object counts as where it was put when its centre is this close in x-y. */
@@ -33,7 +38,7 @@ const PLACE_TOLERANCE = 0.05;
 export async function placeHeld(ctx: PrimitiveContext<TabletopBackend>, target: Target, primitive = 'place'): Promise<void> {
   const { backend, signal } = ctx;
   const goal = resolveTarget(backend, target, primitive);
-  requireInWorkspace(goal, primitive, `target ${goal.label}${typeof target === 'string' ? ` at ${pointText(goal)}` : ''}`);
+  requireTargetInWorkspace(goal, target, primitive);
   const heldName = backend.holding();
   if (!heldName) {
     throw new WandError('physical', `${primitive}: the gripper is empty; pick an object first`, { primitive });

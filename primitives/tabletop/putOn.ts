@@ -3,8 +3,7 @@ import type { TabletopBackend } from '../backend.ts';
 import { definePrimitive, type PrimitiveContext } from '../define.ts';
 import { Name } from '../schemas.ts';
 import { pickObject } from './pick.ts';
-import { Target, placeHeld, resolveTarget } from './place.ts';
-import { requireInWorkspace } from './lookup.ts';
+import { Target, placeHeld, requireTargetInWorkspace, resolveTarget } from './place.ts';
 
 export default definePrimitive({
   name: 'putOn',
@@ -13,7 +12,7 @@ export default definePrimitive({
   returns: z.void(),
   async run(ctx: PrimitiveContext<TabletopBackend>, { object, target }) {
     // Check the target before picking, so a bad target moves nothing.
-    requireInWorkspace(resolveTarget(ctx.backend, target, 'putOn'), 'putOn');
+    requireTargetInWorkspace(resolveTarget(ctx.backend, target, 'putOn'), target, 'putOn');
     await pickObject(ctx, object, 'putOn');
     await placeHeld(ctx, target, 'putOn');
   },
