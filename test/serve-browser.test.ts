@@ -30,6 +30,7 @@ beforeAll(async () => {
   server = await startServer({
     port: 0,
     host: '127.0.0.1',
+    speed: 3, // paced, so motions are watched (and stoppable), but quicker than real time
     backend: { world: 'tabletop', seed: 0, backend: 'sim', rehearse: true },
     env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'test-key', WAND_MODEL: TEST_MODEL },
   });

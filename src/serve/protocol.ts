@@ -75,6 +75,8 @@ export interface StateFrame {
   o: number[][];
   /** The robot's live pose (x, y, yaw degrees) from odometry, when the backend is a real robot. */
   odom?: { x: number; y: number; yaw: number };
+  /** The view shows the simulator rehearsal of a robot program, not the robot. */
+  rehearsal?: true;
 }
 
 export type JobKind = 'run' | 'ask';

@@ -4,7 +4,6 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { openBackend, type OpenBackend } from '../backends/open.ts';
 import type { BackendOptions } from '../backends/options.ts';
 import { WandError } from '../core/errors.ts';
-import { openConversation } from './ask-bridge.ts';
 import { Gate, TOKEN_COOKIE, isLoopbackHost, newToken, urlHost } from './auth.ts';
 import { pageBundle } from './bundle.ts';
 import { modelStatus } from './model-status.ts';
@@ -48,7 +47,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const model = modelStatus(opts.env ?? process.env);
   const open = opts.open ?? openBackend;
   const env = opts.env ?? process.env;
-  const converse = (target: OpenBackend) => openConversation(target, { env, rounds: opts.rounds });
+  // The ask loop (TypeScript checker, model client) loads on the first instruction, not at start-up.
+  const converse = async (target: OpenBackend) => (await import('./ask-bridge.ts')).openConversation(target, { env, rounds: opts.rounds });
   // Bundling starts now, in the background; the first request for the script waits for it.
   pageBundle().catch(() => {});
 

@@ -4,7 +4,9 @@ import type { BackendOptions } from '../backends/options.ts';
 import { WandError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
 import { executeProgram } from '../run/execute.ts';
 import type { RunEvent } from '../run/result.ts';
+import type { Backend } from '../../primitives/backend.ts';
 import type { RoomSpec } from '../../sim/mobile/room.ts';
+import { watchRehearsals } from './rehearsal-view.ts';
 import type { AskConversation, JobMessage } from './ask-bridge.ts';
 import { WallClockPacer, paceableOf } from './pacing.ts';
 import { parseClientMessage } from './parse-message.ts';
@@ -24,7 +26,7 @@ export interface SessionConfig {
   model: ModelStatus;
   open(opts: BackendOptions): Promise<OpenBackend>;
   /** Starts the ask conversation of a tab's world (the model comes from the environment). */
-  converse(target: OpenBackend): AskConversation;
+  converse(target: OpenBackend): Promise<AskConversation>;
 }
 
 interface Job {
@@ -33,6 +35,8 @@ interface Job {
   controller: AbortController;
   done: Promise<void>;
 }
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
 /** A program stuck in a loop of instant queries must not flood the page; the run result still has them all. */
 const MAX_EVENTS_PER_JOB = 2_000;
@@ -46,6 +50,10 @@ export class Session {
   private sceneOps: Promise<void> = Promise.resolve();
   private currentScene = '';
   private conversation: AskConversation | null = null;
+  /** The simulated twin of a robot while a program is rehearsed on it. */
+  private twin: Backend | null = null;
+  /** The target as programs see it: a robot's rehearsals are reported to the view. */
+  private runTarget: OpenBackend | null = null;
   private speed: number | null;
   private readonly stream: StateStream;
   private readonly pacer: WallClockPacer;
@@ -104,7 +112,7 @@ export class Session {
       case 'speed':
         this.speed = msg.speed;
         if (msg.speed !== null) this.pacer.speed = msg.speed;
-        if (this.target) this.applySpeed(this.target);
+        if (this.target) this.applySpeed(this.twin ?? this.target.backend);
         return this.send({ type: 'status', status: this.status() });
     }
   }
@@ -120,8 +128,8 @@ export class Session {
   }
 
   /** Simulators are paced for watching; a robot (and its rehearsal) keeps its own time. */
-  private applySpeed(target: OpenBackend): void {
-    const paceable = paceableOf(target.backend);
+  private applySpeed(backend: Backend): void {
+    const paceable = paceableOf(backend);
     if (paceable) paceable.pace = this.speed === null ? null : this.pacer.pace;
   }
 
@@ -132,22 +140,38 @@ export class Session {
   private sample(seq: number) {
     const target = this.target;
     if (!target) return null;
-    const view = sampleView(target.backend);
-    const key = sceneKey(view);
+    // During a robot program's rehearsal the view shows the simulated twin; the robot's odometry goes along.
+    const shown = this.twin ?? target.backend;
+    const view = sampleView(shown);
+    const key = `${this.twin ? 'rehearsal' : 'live'}\n${sceneKey(view)}`;
     if (key !== this.currentScene) {
       // Objects appeared or went: the page rebuilds its meshes from this before it reads the frame.
       this.currentScene = key;
-      const room = (target.backend as { room?: RoomSpec }).room;
-      this.send({ type: 'scene', world: target.backend.world(), label: target.label, objects: sceneObjects(target.backend), ...(room ? { room } : {}) });
+      const room = (shown as { room?: RoomSpec }).room;
+      const label = this.twin ? `rehearsal of ${target.label} in the simulator` : target.label;
+      this.send({ type: 'scene', world: shown.world(), label, objects: sceneObjects(shown), ...(room ? { room } : {}) });
     }
-    return encodeFrame(view, seq, target.backend.simTimeS());
+    const frame = encodeFrame(view, seq, shown.simTimeS());
+    if (this.options.backend === 'ros') {
+      const pose = (target.backend.state().robot as { pose?: { x: number; y: number; yaw: number } }).pose;
+      if (pose) frame.odom = { x: round3(pose.x), y: round3(pose.y), yaw: Math.round(pose.yaw * 10) / 10 };
+    }
+    if (this.twin) frame.rehearsal = true;
+    return frame;
+  }
+
+  /** Called when executeProgram starts (twin) and ends (null) a robot program's rehearsal. */
+  private showRehearsal(twin: Backend | null): void {
+    this.twin = twin;
+    if (twin) this.applySpeed(twin);
+    this.stream.invalidate();
   }
 
   // --- jobs -------------------------------------------------------------------------------------------
 
   private startJob(kind: JobKind, text: string): void {
     if (this.job) throw new WandError('usage', 'a program is already running: wait for it or press stop');
-    const target = this.target;
+    const target = this.runTarget;
     if (!target) throw new WandError('usage', 'the world is not ready yet');
     if (kind === 'ask' && !this.config.model.configured) throw new WandError('usage', this.config.model.text);
     const id = ++this.jobSeq;
@@ -186,7 +210,7 @@ export class Session {
   }
 
   private async runAsk(target: OpenBackend, instruction: string, signal: AbortSignal, emit: (msg: JobMessage) => void) {
-    this.conversation ??= this.config.converse(target);
+    this.conversation ??= await this.config.converse(target);
     return this.conversation.ask(instruction, signal, emit);
   }
 
@@ -219,11 +243,13 @@ export class Session {
     if (this.closed) return void (await opened.backend.dispose());
     const old = this.target;
     this.target = null;
+    this.runTarget = null;
     this.conversation = null; // a new world is a new conversation: old observations no longer hold
     await old?.backend.dispose();
     this.options = next;
-    this.applySpeed(opened);
+    this.applySpeed(opened.backend);
     this.target = opened;
+    this.runTarget = watchRehearsals(opened, (twin) => this.showRehearsal(twin));
     this.currentScene = '';
     this.stream.invalidate();
     this.send({ type: 'status', status: this.status() });
@@ -238,6 +264,7 @@ export class Session {
     await this.sceneOps.catch(() => {});
     const target = this.target;
     this.target = null;
+    this.runTarget = null;
     await target?.backend.dispose();
   }
 }

@@ -42,11 +42,10 @@ export class Controls {
     this.toolbar = el('div', { class: 'toolbar' }, reset, random, this.world, this.speed);
   }
 
-  /** A real robot's scene is the real world: only the e-stop applies. */
+  /** A real robot's scene is the real world: no resets; the speed still applies to its rehearsals. */
   robotMode(on: boolean): void {
     for (const b of this.sceneButtons) b.disabled = on;
     this.world.disabled = on;
-    this.speed.disabled = on;
   }
 
   showSpeed(speed: number | null): void {

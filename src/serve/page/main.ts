@@ -56,7 +56,9 @@ instruction.addEventListener('keydown', (e) => {
 
 const viewPane = el('section', { class: 'view-pane' });
 const view = new View(viewPane);
-viewPane.append(controls.toolbar);
+const rehearsalBadge = el('div', { class: 'rehearsal-badge', text: 'rehearsal in the simulator: the robot moves only if it succeeds' });
+rehearsalBadge.hidden = true;
+viewPane.append(controls.toolbar, rehearsalBadge);
 view.onRender = () => {
   if (probe.firstRender === null && view.firstWorldRender !== null) probe.firstRender = view.firstWorldRender;
 };
@@ -84,6 +86,7 @@ function onMessage(msg: ServerMessage): void {
       if (probe.latencies.length > 600) (probe.latencies.splice(0, 300), probe.frameTimes.splice(0, 300));
       view.update(msg);
       status.odometry(msg.odom);
+      rehearsalBadge.hidden = !msg.rehearsal;
       return;
     case 'hello':
     case 'status':

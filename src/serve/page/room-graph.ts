@@ -14,7 +14,8 @@ export function roomGraph(room: RoomSpec): WorldGraph {
     // The room's boxes are part of the room itself; they do not move.
     setObjects() {},
     update(frame: StateFrame) {
-      const pose = frame.odom ?? (frame.robot as { pose?: { x: number; y: number; yaw: number } }).pose;
+      // The simulated robot (in a rehearsal too, where the real one's odometry rides along in frame.odom).
+      const pose = (frame.robot as { pose?: { x: number; y: number; yaw: number } }).pose ?? frame.odom;
       if (pose) scene.setRobotPose(pose);
     },
     dispose() {
