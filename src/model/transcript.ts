@@ -1,4 +1,5 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
+import type { AskEvent } from './loop.ts';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 
 // Every session is kept as JSON Lines under .wand/sessions/: what was sent, what came back, the programs,
@@ -25,5 +26,33 @@ export class Transcript {
   /** Synchronous, so what was written survives a crash or a second Ctrl-C. */
   write(entry: { type: string } & Record<string, unknown>): void {
     appendFileSync(this.path, JSON.stringify({ t: new Date().toISOString(), ...entry }) + '\n');
+  }
+}
+
+/** The loop's events as transcript lines: everything but streaming deltas and per-call run events (results hold the calls). */
+export function recordEvent(transcript: Transcript, e: AskEvent): void {
+  switch (e.type) {
+    case 'start':
+      return transcript.write({ type: 'instruction', instruction: e.instruction, observation: e.observation });
+    case 'request':
+      return transcript.write({ type: 'request', round: e.round, purpose: e.purpose, messages: e.messages });
+    case 'reply': {
+      const { text: _text, ...usage } = e.completion;
+      return transcript.write({ type: 'reply', round: e.round, purpose: e.purpose, text: e.text, ...usage });
+    }
+    case 'helper':
+      return transcript.write({ type: 'helper', round: e.round, name: e.name, code: e.code });
+    case 'program':
+      return transcript.write({ type: 'program', round: e.round, program: e.program, ...(e.problem ? { problem: e.problem } : {}) });
+    case 'check':
+      return transcript.write({ type: 'check', round: e.round, check: e.check });
+    case 'result':
+      return transcript.write({ type: 'result', round: e.round, result: e.result });
+    case 'verdict':
+      return transcript.write({ type: 'verdict', round: e.round, ...e.verdict });
+    case 'end': {
+      const { ok, stopped, error, summary, usage } = e.outcome;
+      return transcript.write({ type: 'end', ok, stopped, ...(error ? { error } : {}), summary, usage });
+    }
   }
 }

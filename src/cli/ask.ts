@@ -1,0 +1,135 @@
+import { generateDts } from '../../primitives/dts.ts';
+import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/options.ts';
+import { ProgramChecker } from '../check/index.ts';
+import type { OpenBackend } from '../backends/open.ts';
+import type { ChatModel } from '../model/chat.ts';
+import { OpenAIChatModel } from '../model/client.ts';
+import { MODEL_ENV_USAGE, modelConfigFromEnv } from '../model/config.ts';
+import { ask, type AskEvent, type AskOutcome, type AskTarget } from '../model/loop.ts';
+import { ManualModel } from '../model/manual.ts';
+import { outcomeText, progressLine } from '../model/progress.ts';
+import type { PromptWorld } from '../model/prompt.ts';
+import { AskSession } from '../model/session.ts';
+import { Transcript, recordEvent } from '../model/transcript.ts';
+import { abortOnSignals } from './signals.ts';
+import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
+
+const USAGE = `Usage: wand ask "INSTRUCTION" ["FOLLOW-UP" ...] [options]
+
+A language model writes a program for the instruction; it is checked before anything moves, run, and
+what happened goes back to the model until the task is verified done or the round budget is spent.
+Several instructions run one after another in the same world and session ("now undo that").
+
+${BACKEND_USAGE}
+  --rounds N                round budget per instruction (default 3)
+  --model M                 model name (default: WAND_MODEL)
+  --llm openai|manual       where replies come from (default openai); manual prints the prompt on
+                            standard error and reads the reply from standard input, ended by a "." line
+  --no-verify               count a run without errors as done (skip the model's verdict)
+  --stream                  stream the model's replies
+  --json                    print one JSON object per instruction instead of the progress report
+
+${MODEL_ENV_USAGE}
+
+Exit code: 0 when done, 1 when not done or failed, 2 for usage errors, 130 when stopped by Ctrl-C.
+Every session is saved as JSON Lines under .wand/sessions/.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      ...BACKEND_FLAGS,
+      rounds: { type: 'string' },
+      model: { type: 'string' },
+      llm: { type: 'string' },
+      'no-verify': { type: 'boolean' },
+      stream: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    USAGE,
+  );
+  const instructions = positionals.map((p) => p.trim()).filter(Boolean);
+  if (!instructions.length) throw new UsageError(`expected an instruction, e.g. wand ask "put the red block in the blue bowl"\n\n${USAGE}`);
+  const rounds = numberFlag(values.rounds as string | undefined, 'rounds', { integer: true, min: 1 }) ?? 3;
+  const llm = (values.llm as string | undefined) ?? 'openai';
+  if (llm !== 'openai' && llm !== 'manual') throw new UsageError(`--llm must be "openai" or "manual", got "${llm}"`);
+  const options = backendOptionsFrom(values);
+  const json = Boolean(values.json);
+
+  // The endpoint is checked before the simulator loads, so a missing key fails at once.
+  const model: ChatModel =
+    llm === 'manual'
+      ? new ManualModel(process.stdin, process.stderr)
+      : new OpenAIChatModel(modelConfigFromEnv(process.env, { model: values.model as string | undefined, stream: Boolean(values.stream) }));
+
+  // Loaded on demand: the simulator (rapier) and the sandbox are only paid for once the model is configured.
+  const [{ openBackend }, { executeProgram }] = await Promise.all([import('../backends/open.ts'), import('../run/execute.ts')]);
+  const opened = await openBackend(options);
+  const checker = new ProgramChecker(generateDts(opened.primitives));
+  const target: AskTarget = {
+    state: () => opened.backend.state(),
+    execute: (source, o) => executeProgram({ source, target: opened, signal: o.signal, onEvent: o.onEvent }),
+  };
+  const transcript = new Transcript();
+  transcript.write({ type: 'session', model: model.label, target: opened.label, world: options.world, rounds, verify: !values['no-verify'] });
+  const session = new AskSession();
+  const stop = abortOnSignals();
+  const write = (text: string) => process.stdout.write(text + '\n');
+  let warmed = false;
+
+  const onEvent = (e: AskEvent) => {
+    recordEvent(transcript, e);
+    // The type checker warms up while the first request is out, not before it is sent.
+    if (!warmed && e.type === 'request') {
+      warmed = true;
+      setTimeout(() => checker.warm(), 25).unref();
+    }
+    if (json) return;
+    const line = progressLine(e);
+    if (line !== undefined) write(line);
+  };
+
+  if (!json) write(`Model: ${model.label}\nTarget: ${opened.label}`);
+  let code = 0;
+  try {
+    for (const instruction of instructions) {
+      const outcome = await ask(instruction, { model, checker, target, world: promptWorld(opened, options.world), session }, {
+        rounds,
+        verify: !values['no-verify'],
+        signal: stop.signal,
+        onEvent,
+      });
+      write(json ? JSON.stringify(jsonOutcome(outcome, transcript.displayPath)) : outcomeText(outcome, transcript.displayPath));
+      if (!outcome.ok) {
+        code = outcome.stopped === 'aborted' ? 130 : 1;
+        // A robot should not go on to a follow-up whose premise failed.
+        break;
+      }
+    }
+  } finally {
+    stop.dispose();
+    if (model instanceof ManualModel) model.close();
+    await opened.backend.dispose();
+  }
+  return code;
+}
+
+function promptWorld(opened: OpenBackend, profile: string): PromptWorld {
+  return { profile, primitives: opened.primitives, world: opened.backend.world() };
+}
+
+/** The `wand ask --json` contract. */
+function jsonOutcome(o: AskOutcome, transcript: string) {
+  const { promptTokens, completionTokens, requests } = o.usage;
+  return {
+    ok: o.ok,
+    instruction: o.instruction,
+    rounds: o.rounds,
+    final: o.final,
+    usage: { promptTokens, completionTokens, requests },
+    transcript,
+    stopped: o.stopped,
+    ...(o.error ? { error: o.error } : {}),
+    summary: o.summary,
+  };
+}

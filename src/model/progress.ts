@@ -1,0 +1,56 @@
+import type { AskEvent, AskOutcome } from './loop.ts';
+
+// Human-readable progress for `wand ask`: each round's program, checks, calls and verdict as they happen.
+
+const number = (program: string) =>
+  program
+    .trimEnd()
+    .split('\n')
+    .map((l, i) => `  ${String(i + 1).padStart(3)} | ${l}`)
+    .join('\n');
+
+export function progressLine(e: AskEvent): string | undefined {
+  switch (e.type) {
+    case 'start':
+      return `Instruction: ${e.instruction}`;
+    case 'round':
+      return `\nRound ${e.round}`;
+    case 'helper':
+      return e.code ? `  helper ${e.name} written on request` : `  helper ${e.name}: the reply did not define it`;
+    case 'program':
+      return e.program === null ? `  no program: ${e.problem}` : `  program:\n${number(e.program)}`;
+    case 'check':
+      if (e.check.ok) return '  checks: ok';
+      return `  checks failed, nothing moved:\n${e.check.diagnostics.map((d) => `    ${d.line ? `line ${d.line}: ` : ''}${d.message}`).join('\n')}`;
+    case 'run':
+      if (e.event.type === 'callEnd') {
+        const c = e.event.record;
+        const where = c.line !== undefined ? `line ${c.line}: ` : '';
+        return `  ${c.ok ? '✓' : '✗'} ${where}${c.primitive}(${c.args.map((a) => JSON.stringify(a)).join(', ')})${c.ok ? '' : ` — ${c.error}`}`;
+      }
+      if (e.event.type === 'say') return `  says: ${e.event.text}`;
+      if (e.event.type === 'output') return `  output: ${e.event.text}`;
+      return undefined;
+    case 'result':
+      if (e.result.ok) return `  ran without error (${e.result.simTimeS.toFixed(1)} s simulated)`;
+      return `  failed: ${e.result.error!.kind}${e.result.error!.line !== undefined ? ` at line ${e.result.error!.line}` : ''}: ${e.result.error!.message}`;
+    case 'verdict':
+      return `  verdict: ${e.verdict.done ? 'done' : 'not done'}${e.verdict.critique ? ` — ${e.verdict.critique}` : ''}`;
+    default:
+      return undefined;
+  }
+}
+
+export function outcomeText(o: AskOutcome, transcript: string): string {
+  const n = o.rounds.length;
+  const usage = `${o.usage.promptTokens} prompt + ${o.usage.completionTokens} completion tokens in ${o.usage.requests} request${o.usage.requests === 1 ? '' : 's'}`;
+  const head =
+    o.stopped === 'done'
+      ? `Done in ${n} round${n === 1 ? '' : 's'}.`
+      : o.stopped === 'budget'
+        ? `Not done after ${n} round${n === 1 ? '' : 's'}. What was tried:\n${o.summary.map((s) => `  ${s}`).join('\n')}`
+        : o.stopped === 'aborted'
+          ? `Stopped: ${o.error?.message ?? 'by the person'}.`
+          : `Failed: ${o.error?.message}`;
+  return `${head}\nUsage: ${usage}. Transcript: ${transcript}`;
+}
