@@ -1,14 +1,7 @@
-/** mulberry32: a tiny deterministic PRNG, so a seed names the same episode on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../sim/tabletop/prng.ts';
+
+/** Episodes use the simulator's seeded generator, so a seed names the same episode on every machine. */
+export const rng = mulberry32;
 
 export function pickOne<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;
