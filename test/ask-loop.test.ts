@@ -36,8 +36,8 @@ async function setup(script: Scripted[], opts: { stream?: boolean; timeoutMs?: n
   const target = fakeTarget();
   const events: AskEvent[] = [];
   const session = new AskSession();
-  const run = (instruction: string, rounds = 3, verify = true) =>
-    ask(instruction, { model, checker, target, world, session }, { rounds, verify, onEvent: (e) => events.push(e) });
+  const run = (instruction: string, rounds = 3, verify = true, helperDepth?: number) =>
+    ask(instruction, { model, checker, target, world, session }, { rounds, verify, helperDepth, onEvent: (e) => events.push(e) });
   return { server, target, events, session, run };
 }
 
@@ -114,6 +114,30 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
     expect(target.runs[0]).toBe("putAway('red block');\n\n// Helper functions, written on request.\nfunction putAway(name) {\n  putOn(name, 'blue bowl');\n}\n");
     expect(outcome.rounds[0]!.program).toBe(target.runs[0]);
     expect(events.find((e) => e.type === 'helper')).toMatchObject({ name: 'putAway', code: expect.stringContaining('function putAway') });
+  });
+
+  it('defines helpers recursively up to the depth limit and reuses them in later instructions', async () => {
+    const { server, target, run } = await setup([
+      js("tidy();"),
+      js("function tidy() {\n  binRed();\n}"),
+      js("function binRed() {\n  putOn('red block', 'blue bowl');\n}"),
+      js("tidy();"),
+    ]);
+    expect((await run('tidy up', 1, false)).ok).toBe(true);
+    expect(target.runs[0]).toMatch(/^tidy\(\);\n\n\/\/ Helper functions, written on request\.\nfunction tidy\(\) \{\n  binRed\(\);\n\}\n\nfunction binRed\(\)/);
+    expect(lastMessage(server.chats()[2]!)).toContain('Your program calls binRed');
+    // The next instruction calls tidy() again: the session's definitions are reused, no new requests.
+    expect((await run('tidy up again', 1, false)).ok).toBe(true);
+    expect(server.chats()).toHaveLength(4);
+    expect(target.runs[1]).toContain('function binRed()');
+  });
+
+  it('stops asking for helpers at the depth limit; the check reports what is still undefined', async () => {
+    const { server, target, run } = await setup([js('a();'), js('function a() {\n  b();\n}')]);
+    const outcome = await run('go', 1, false, 1);
+    expect(server.chats()).toHaveLength(2);
+    expect(outcome.rounds[0]).toMatchObject({ result: null, check: { ok: false, diagnostics: [{ line: 5, message: "Cannot find name 'b'." }] } });
+    expect(target.runs).toHaveLength(0);
   });
 
   it('retries a 500 with back-off, then succeeds', async () => {

@@ -30,7 +30,7 @@ import { parseVerdict, type Verdict } from './verify.ts';
 /** Where programs run: the simulator or the robot, through executeProgram. */
 export interface AskTarget {
   state(): StateSnapshot;
-  execute(source: string, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void }): Promise<RunResult>;
+  execute(source: string, opts: { signal?: AbortSignal; onEvent?: (e: RunEvent) => void; prelude?: string }): Promise<RunResult>;
 }
 
 export type Purpose = 'program' | 'helper' | 'verify';
@@ -90,6 +90,11 @@ export interface AskDeps {
   world: PromptWorld;
   /** Carries history, helpers and usage from one instruction to the next. */
   session?: AskSession;
+  /**
+   * Trusted definitions run before every program (stored skills). Their signatures belong in
+   * `world.extraApi` for the prompt and in the checker's extra declarations.
+   */
+  prelude?: string;
 }
 
 /** New helpers asked for per level, so a confused program cannot fan out into dozens of requests. */
@@ -174,6 +179,7 @@ class AskRun {
     const before = this.deps.target.state();
     const result = await this.deps.target.execute(program, {
       signal: this.opts.signal,
+      ...(this.deps.prelude ? { prelude: this.deps.prelude } : {}),
       onEvent: (event) => this.emit({ type: 'run', round: this.round, event }),
     });
     this.final = result;
