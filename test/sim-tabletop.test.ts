@@ -1,6 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import * as THREE from 'three';
 import { describe, expect, it } from 'vitest';
 import { WandError } from '../src/core/errors.ts';
 import { COLORS } from '../primitives/schemas.ts';
@@ -8,6 +9,7 @@ import { BOWL_FLOOR, BOWL_INNER_RADIUS } from '../sim/tabletop/object-shapes.ts'
 import { armJointsFor, toolPointOf } from '../sim/tabletop/arm-kinematics.ts';
 import { footprintGap } from '../sim/tabletop/footprint.ts';
 import { loadSceneFile, parseScene, randomScene, RANDOM_AREA } from '../sim/tabletop/scene.ts';
+import { createSceneGraph } from '../sim/tabletop/scene-graph.ts';
 import { createTabletopSim, MIN_TOOL_Z, type TabletopSim } from '../sim/tabletop/sim.ts';
 
 const go = new AbortController().signal;
@@ -301,5 +303,43 @@ describe('arm kinematics', () => {
           const reached = toolPointOf(armJointsFor({ x, y, z }));
           expect(Math.hypot(reached.x - x, reached.y - y, reached.z - z)).toBeLessThan(1e-9);
         }
+  });
+});
+
+describe('scene graph', () => {
+  it('poses the objects, the gripper and the arm from the simulator', async () => {
+    const sim = await createTabletopSim(parseScene({ objects: [block('red', 0.5, 0.1), bowl('blue', 0.55, -0.15)] }));
+    expect(await pick(sim, 'red block')).toBe('red block');
+    const graph = createSceneGraph(sim.objects());
+    graph.update(sim.poses());
+    const byName = (name: string) => graph.root.getObjectByName(name)!;
+    const at = (name: string) => byName(name).getWorldPosition(new THREE.Vector3());
+    for (const o of sim.objects()) {
+      expect(at(o.name).distanceTo(new THREE.Vector3(o.position.x, o.position.y, o.position.z))).toBeLessThan(1e-3);
+    }
+    const tool = sim.toolPosition();
+    expect(at('left finger').y - at('right finger').y).toBeCloseTo(0.04 + 0.008, 2);
+    expect(at('left finger').x).toBeCloseTo(tool.x, 6);
+    // The last arm joint (the flange) sits right above the palm, where the coupling meets it.
+    expect(at('arm joint 6').distanceTo(new THREE.Vector3(tool.x, tool.y, tool.z + 0.16))).toBeLessThan(1e-6);
+    expect(((byName('red block') as THREE.Mesh).material as THREE.MeshStandardMaterial).color.getHex()).toBe(0xe15759);
+    graph.dispose();
+    await sim.dispose();
+  });
+
+  it('imports only three and dependency-free modules, so it can run in a browser', async () => {
+    const seen = new Set<string>();
+    const visit = async (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = await readFile(file, 'utf8');
+      for (const [, typeOnly, spec] of source.matchAll(/^import (type )?[^'"]*['"]([^'"]+)['"]/gm)) {
+        if (typeOnly) continue;
+        if (spec.startsWith('.')) await visit(resolve(dirname(file), spec));
+        else expect(spec).toBe('three');
+      }
+    };
+    await visit(resolve('sim/tabletop/scene-graph.ts'));
+    expect([...seen].some((f) => f.endsWith('gripper-shape.ts'))).toBe(true);
   });
 });

@@ -1,24 +1,12 @@
 import type { Cuboid, RigidBody, Vector, World } from '@dimforge/rapier3d-compat';
 import type { Vec3 } from '../../primitives/schemas.ts';
 import { COLLISION_GROUPS } from './collision-groups.ts';
+import { FINGER_DEPTH, FINGER_LENGTH, FINGER_THICKNESS, PALM_CENTRE_Z, PALM_HALF } from './gripper-shape.ts';
 import type { Rapier } from './rapier.ts';
 
-// A parallel gripper pointing straight down, sized like a Robotiq 2F-85. The tool point is between the
-// fingertips (the fingers' lower ends). Palm and fingers are separate kinematic bodies: moving a finger
-// body gives it a real velocity, so a closing finger pushes an off-centre block toward the other finger
-// instead of teleporting into it. The fingers close along y.
-
-export const MAX_OPENING = 0.085;
-export const FINGER_LENGTH = 0.05;
-/** Along the closing direction. */
-export const FINGER_THICKNESS = 0.008;
-/** Across the closing direction (x). */
-export const FINGER_DEPTH = 0.022;
-export const PALM_HALF = { x: 0.03, y: 0.06, z: 0.02 } as const;
-/** Height of the palm's centre above the tool point. */
-export const PALM_CENTRE_Z = FINGER_LENGTH + PALM_HALF.z;
-/** Opening/closing rate of the gap between the fingers: a full stroke takes 0.5 s. */
-export const FINGER_SPEED = MAX_OPENING / 0.5;
+// The parallel gripper in the physics world (its size is in gripper-shape.ts). Palm and fingers are
+// separate kinematic bodies: moving a finger body gives it a real velocity, so a closing finger pushes an
+// off-centre block toward the other finger instead of teleporting into it.
 
 /** Beyond the gripper's own box: a few steps of motion. (A held object is dynamic and wakes what it hits.) */
 const WAKE_MARGIN = 0.01;

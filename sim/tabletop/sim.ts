@@ -1,16 +1,18 @@
-import type { RigidBody, Rotation, Vector, World } from '@dimforge/rapier3d-compat';
+import type { RigidBody, Vector, World } from '@dimforge/rapier3d-compat';
 import { WandError } from '../../src/core/errors.ts';
 import type { StateSnapshot, TabletopBackend, WorldInfo } from '../../primitives/backend.ts';
 import type { ObjectInfo, Vec3 } from '../../primitives/schemas.ts';
 import { TABLETOP_WORLD } from '../../primitives/tabletop/world.ts';
 import { armJointsFor, REST_JOINTS } from './arm-kinematics.ts';
 import { Grasp } from './grasp.ts';
-import { FINGER_SPEED, Gripper, MAX_OPENING } from './gripper.ts';
+import { Gripper } from './gripper.ts';
+import { FINGER_SPEED, MAX_OPENING } from './gripper-shape.ts';
 import { createObjectBody } from './object-bodies.ts';
 import { objectSize } from './object-shapes.ts';
 import { createPhysicsWorld, STEP_HZ, STEP_S } from './physics-world.ts';
 import { loadRapier, type Rapier } from './rapier.ts';
 import { parseScene, type SceneObject, type SceneSpec } from './scene.ts';
+import type { ScenePoses } from './scene-graph.ts';
 import { LinearTrajectory } from './trajectory.ts';
 
 // The headless tabletop: rapier physics stepped in simulated time as fast as the CPU allows. Motions are
@@ -26,11 +28,7 @@ export interface TabletopSimOptions {
   settleSeconds?: number;
 }
 
-/** Poses for rendering: unrounded, with orientations. */
-export interface ScenePoses {
-  robot: { tool: Vec3; gripperWidth: number; joints: number[] };
-  objects: { name: string; position: Vec3; quaternion: Rotation }[];
-}
+export type { ScenePoses };
 
 export const HOME: Vec3 = { x: 0.4, y: 0, z: 0.3 };
 const DEFAULT_SPEED = 0.6;

@@ -1,0 +1,163 @@
+import * as THREE from 'three';
+import type { ObjectKind, Vec3 } from '../../primitives/schemas.ts';
+import { TABLE } from '../../primitives/tabletop/world.ts';
+import { jointFrames } from './arm-kinematics.ts';
+import { FINGER_DEPTH, FINGER_LENGTH, FINGER_THICKNESS, PALM_CENTRE_Z, PALM_HALF } from './gripper-shape.ts';
+import { BOWL_FLOOR, BOWL_RADIUS, BOWL_WALL } from './object-shapes.ts';
+
+// The tabletop as a three.js scene graph, posed from the simulator's `poses()`. Only three.js and
+// dependency-free modules are imported, so the same code renders in a browser; headless it is built and
+// updated but never drawn. The world is z-up (REP-103): give cameras `up.set(0, 0, 1)`.
+
+export interface ScenePoses {
+  robot: { tool: Vec3; gripperWidth: number; joints: number[] };
+  objects: { name: string; position: Vec3; quaternion: { x: number; y: number; z: number; w: number } }[];
+}
+
+export interface SceneGraphObject {
+  name: string;
+  kind: ObjectKind;
+  color: string;
+  size: Vec3;
+}
+
+export interface SceneGraph {
+  readonly root: THREE.Group;
+  /** Moves the arm, gripper and objects to the given poses (objects not listed stay where they are). */
+  update(poses: ScenePoses): void;
+  /** Frees the geometries and materials. */
+  dispose(): void;
+}
+
+/** The Code as Policies palette (Tableau 10), so renders look like the paper's. */
+export const COLOR_HEX: Record<string, number> = {
+  blue: 0x4e79a7,
+  red: 0xe15759,
+  green: 0x59a14f,
+  orange: 0xf28e2b,
+  yellow: 0xedc948,
+  purple: 0xb07aa1,
+  pink: 0xff9da7,
+  cyan: 0x76b7b2,
+  brown: 0x9c755f,
+  gray: 0xbab0ac,
+};
+
+const TABLE_THICKNESS = 0.05;
+const LINK_RADIUS = 0.04;
+const ARM_COLOR = 0x9aa4ad;
+const GRIPPER_COLOR = 0x2f3338;
+
+/** A bowl's cross-section revolved about z: vertical walls and a flat floor, like its collider. */
+function bowlGeometry(height: number): THREE.BufferGeometry {
+  const inner = BOWL_RADIUS - BOWL_WALL;
+  const bottom = -height / 2;
+  const profile = [
+    [0, bottom + BOWL_FLOOR],
+    [inner, bottom + BOWL_FLOOR],
+    [inner, -bottom],
+    [BOWL_RADIUS, -bottom],
+    [BOWL_RADIUS, bottom],
+    [0, bottom],
+  ].map(([r, z]) => new THREE.Vector2(r, z));
+  // LatheGeometry revolves about y; a quarter turn about x makes that z.
+  return new THREE.LatheGeometry(profile, 48).rotateX(Math.PI / 2);
+}
+
+export function createSceneGraph(objects: readonly SceneGraphObject[]): SceneGraph {
+  const root = new THREE.Group();
+  root.name = 'tabletop';
+  const disposables: { dispose(): void }[] = [];
+  const material = (color: number) => {
+    const m = new THREE.MeshStandardMaterial({ color, roughness: 0.7, metalness: 0.05 });
+    disposables.push(m);
+    return m;
+  };
+  const mesh = (geometry: THREE.BufferGeometry, mat: THREE.Material, name: string) => {
+    disposables.push(geometry);
+    const m = new THREE.Mesh(geometry, mat);
+    m.name = name;
+    root.add(m);
+    return m;
+  };
+
+  const table = mesh(new THREE.BoxGeometry(TABLE.x[1] - TABLE.x[0], TABLE.y[1] - TABLE.y[0], TABLE_THICKNESS), material(0xc8b28e), 'table');
+  table.position.set((TABLE.x[0] + TABLE.x[1]) / 2, (TABLE.y[0] + TABLE.y[1]) / 2, -TABLE_THICKNESS / 2);
+
+  // The arm: one cylinder per link between consecutive joint frames, a sphere at each joint.
+  const armMaterial = material(ARM_COLOR);
+  const linkGeometry = new THREE.CylinderGeometry(LINK_RADIUS, LINK_RADIUS, 1, 20);
+  const jointGeometry = new THREE.SphereGeometry(LINK_RADIUS * 1.25, 20, 12);
+  disposables.push(linkGeometry, jointGeometry);
+  const links = Array.from({ length: 7 }, (_, i) => {
+    const link = new THREE.Mesh(linkGeometry, armMaterial);
+    link.name = `arm link ${i}`;
+    root.add(link);
+    return link;
+  });
+  const joints = Array.from({ length: 6 }, (_, i) => {
+    const joint = new THREE.Mesh(jointGeometry, armMaterial);
+    joint.name = `arm joint ${i + 1}`;
+    root.add(joint);
+    return joint;
+  });
+
+  const gripperMaterial = material(GRIPPER_COLOR);
+  const palm = mesh(new THREE.BoxGeometry(2 * PALM_HALF.x, 2 * PALM_HALF.y, 2 * PALM_HALF.z), gripperMaterial, 'palm');
+  const fingerGeometry = new THREE.BoxGeometry(FINGER_DEPTH, FINGER_THICKNESS, FINGER_LENGTH);
+  const fingers = [mesh(fingerGeometry, gripperMaterial, 'left finger'), mesh(fingerGeometry, gripperMaterial, 'right finger')];
+
+  const objectMeshes = new Map<string, THREE.Mesh>();
+  for (const obj of objects) {
+    const geometry = obj.kind === 'block' ? new THREE.BoxGeometry(obj.size.x, obj.size.y, obj.size.z) : bowlGeometry(obj.size.z);
+    objectMeshes.set(obj.name, mesh(geometry, material(COLOR_HEX[obj.color] ?? 0x888888), obj.name));
+  }
+
+  const from = new THREE.Vector3();
+  const to = new THREE.Vector3();
+  const up = new THREE.Vector3(0, 1, 0);
+  const direction = new THREE.Vector3();
+  const placeBetween = (link: THREE.Mesh, a: THREE.Vector3, b: THREE.Vector3) => {
+    direction.subVectors(b, a);
+    const length = direction.length();
+    link.visible = length > 1e-6;
+    if (!link.visible) return;
+    link.position.addVectors(a, b).multiplyScalar(0.5);
+    link.scale.set(1, length, 1);
+    link.quaternion.setFromUnitVectors(up, direction.divideScalar(length));
+  };
+
+  return {
+    root,
+    update({ robot, objects: poses }) {
+      const { tool, gripperWidth } = robot;
+      const frames = jointFrames(robot.joints);
+      for (let i = 0; i < 6; i++) {
+        from.set(frames[i][3], frames[i][7], frames[i][11]);
+        to.set(frames[i + 1][3], frames[i + 1][7], frames[i + 1][11]);
+        placeBetween(links[i], from, to);
+        joints[i].position.copy(to);
+      }
+      // Flange down to the palm: the coupling. It meets the palm exactly when the arm reaches the tool.
+      from.copy(to);
+      to.set(tool.x, tool.y, tool.z + PALM_CENTRE_Z + PALM_HALF.z);
+      placeBetween(links[6], from, to);
+
+      palm.position.set(tool.x, tool.y, tool.z + PALM_CENTRE_Z);
+      const sideways = gripperWidth / 2 + FINGER_THICKNESS / 2;
+      fingers[0].position.set(tool.x, tool.y + sideways, tool.z + FINGER_LENGTH / 2);
+      fingers[1].position.set(tool.x, tool.y - sideways, tool.z + FINGER_LENGTH / 2);
+
+      for (const pose of poses) {
+        const m = objectMeshes.get(pose.name);
+        if (!m) continue;
+        m.position.set(pose.position.x, pose.position.y, pose.position.z);
+        m.quaternion.set(pose.quaternion.x, pose.quaternion.y, pose.quaternion.z, pose.quaternion.w);
+      }
+    },
+    dispose() {
+      for (const d of disposables) d.dispose();
+      root.clear();
+    },
+  };
+}
