@@ -83,7 +83,7 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
     expect(target.runs).toHaveLength(2);
     const feedback = lastMessage(server.chats()[1]!);
     expect(feedback).toContain('Error: unknown_object (line 1, in putOn): putOn: there is no object named "red cube"');
-    expect(feedback).toContain('FAIL line 1: putOn("red cube", "blue bowl")');
+    expect(feedback).toContain('FAIL line 1: putOn("red cube", "blue bowl") - the error above');
     expect(feedback).toContain('Moved: nothing');
     // The model's own program is in the conversation, before the feedback.
     expect(server.chats()[1]!.body.messages.at(-2)).toMatchObject({ role: 'assistant', content: js("putOn('red cube', 'blue bowl');") });
@@ -140,16 +140,17 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
     expect(target.runs).toHaveLength(0);
   });
 
-  it('retries a 500 with back-off, then succeeds', async () => {
+  it('retries a 429 and a 500 with back-off, then succeeds', async () => {
     const { server, run } = await setup([
+      { status: 429, headers: { 'retry-after-ms': '20' } },
       { status: 500, headers: { 'retry-after-ms': '20' } },
       js("putOn('red block', 'blue bowl');"),
       YES,
     ]);
     const outcome = await run('put the red block in the blue bowl');
     expect(outcome.ok).toBe(true);
-    expect(server.chats()).toHaveLength(3);
-    expect(server.chats()[1]!.body).toEqual(server.chats()[0]!.body); // the same request, retried
+    expect(server.chats()).toHaveLength(4);
+    expect(server.chats()[2]!.body).toEqual(server.chats()[0]!.body); // the same request, retried
     expect(outcome.usage.requests).toBe(2);
   });
 

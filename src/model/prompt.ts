@@ -64,7 +64,9 @@ export function callsText(result: RunResult): string {
   if (!result.calls.length) return '(none)';
   const line = (c: RunResult['calls'][number]) => {
     const args = c.args.map((a) => JSON.stringify(a) ?? 'undefined').join(', ');
-    return `${c.ok ? 'ok  ' : 'FAIL'} ${c.line !== undefined ? `line ${c.line}: ` : ''}${c.primitive}(${args})${c.ok ? '' : ` - ${c.error}`}`;
+    // The failing call usually carries the error already shown above; say so instead of repeating it.
+    const why = c.ok ? '' : c.error === result.error?.message ? ' - the error above' : ` - ${c.error}`;
+    return `${c.ok ? 'ok  ' : 'FAIL'} ${c.line !== undefined ? `line ${c.line}: ` : ''}${c.primitive}(${args})${why}`;
   };
   const calls = result.calls;
   // A long run is summarised by its start and its end, where the failure is.
