@@ -116,6 +116,7 @@ export class TabletopSim implements TabletopBackend {
   }
 
   objects(): ObjectInfo[] {
+    this.assertLive();
     return this.specs.map((spec, i) => ({
       name: spec.name,
       kind: spec.kind,
@@ -140,6 +141,7 @@ export class TabletopSim implements TabletopBackend {
 
   /** Unrounded poses and orientations, for the three.js scene graph. */
   poses(): ScenePoses {
+    this.assertLive();
     return {
       robot: { tool: { ...this.gripper.tool }, gripperWidth: this.gripper.width, joints: this.armJoints() },
       objects: this.specs.map((spec, i) => ({
@@ -244,9 +246,14 @@ export class TabletopSim implements TabletopBackend {
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
-    await this.halt();
+    // First, so that no operation queued from now on touches the world; then wait out the running one.
     this.disposed = true;
+    await this.halt();
     this.physics.free();
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new WandError('runtime', 'the simulator has been disposed');
   }
 
   private releaseGrasp(): void {
@@ -258,7 +265,7 @@ export class TabletopSim implements TabletopBackend {
   private exclusive<T>(signal: AbortSignal | undefined, op: (epoch: number) => Promise<T>): Promise<T> {
     const epoch = this.epoch;
     const result = this.queue.then(() => {
-      if (this.disposed) throw new WandError('runtime', 'the simulator has been disposed');
+      this.assertLive();
       this.checkStop(signal, epoch);
       return op(epoch);
     });
