@@ -97,11 +97,17 @@ export class TypeChecker {
     if (f.text !== dts) this.files.set(EXTRA_FILE, { text: dts, version: f.version + 1 });
   }
 
+  // The loop's helper pass and its final check usually see the same source: type-check it once.
+  private last: { key: string; analysis: Analysis } | undefined;
+
   /** Type-checks a program; with no language given, JavaScript unless it uses TypeScript-only syntax. */
   analyze(source: string, language?: Language): Analysis {
+    const key = `${language ?? 'auto'}:${this.files.get(EXTRA_FILE)!.version}:${source}`;
+    if (this.last?.key === key) return this.last.analysis;
     const first = this.run(source, language ?? 'js');
-    if (language === undefined && first.raw.some(isTsOnly)) return this.run(source, 'ts').analysis;
-    return first.analysis;
+    const analysis = language === undefined && first.raw.some(isTsOnly) ? this.run(source, 'ts').analysis : first.analysis;
+    this.last = { key, analysis };
+    return analysis;
   }
 
   check(source: string, language?: Language): CheckDiagnostic[] {
