@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, WAND, type CliResult } from './helpers/cli.ts';
+import { RosbridgeTestServer } from './helpers/rosbridge-server.ts';
+
+// `wand run --backend ros` as a user runs it: a child process talking to the test rosbridge on loopback.
+
+let bridge: RosbridgeTestServer;
+let config: string;
+
+beforeAll(async () => {
+  bridge = await RosbridgeTestServer.start();
+  const dir = mkdtempSync(join(tmpdir(), 'wand-ros-'));
+  config = join(dir, 'robot.json');
+  writeFileSync(config, JSON.stringify({ limits: { maxLinear: 0.4, maxAngular: 1.5, maxAccel: 2 }, places: { dock: [0.3, 0] } }));
+});
+afterAll(() => bridge.close());
+
+function start(program: string, extra: string[] = []) {
+  const child = spawn(process.execPath, [WAND, 'run', '-', '--backend', 'ros', '--url', bridge.url, '--json', ...extra], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.end(program);
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+const moving = () => bridge.publishes('/cmd_vel').filter((f) => f.frame.msg.linear.x !== 0 || f.frame.msg.angular.z !== 0);
+
+async function until(ok: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = performance.now() + timeoutMs;
+  while (!ok()) {
+    if (performance.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+describe('wand run --backend ros', () => {
+  it('runs on the robot after a rehearsal, with the simulator result shape', async () => {
+    const { done } = start(`goTo("dock");\nturn(45);\nprint(getPose());`, ['--config', config]);
+    const r = await done;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(Object.keys(result).sort()).toEqual(['calls', 'error', 'ok', 'output', 'rehearsal', 'simTimeS', 'state', 'wallTimeMs', 'world']);
+    expect(result.ok).toBe(true);
+    expect(result.state.robot.pose).toEqual({ x: expect.any(Number), y: expect.any(Number), yaw: expect.any(Number) });
+    expect(result.state.robot.pose.x).toBeCloseTo(0.3, 1);
+    expect(result.state.robot.pose.yaw).toBeCloseTo(45, 0);
+    expect(result.state).toMatchObject({ holding: null, objects: [] });
+    expect(result.world.namedPositions.dock).toEqual({ x: 0.3, y: 0, z: 0 });
+    expect(result.rehearsal).toMatchObject({ ok: true, error: null, simTimeS: expect.any(Number), calls: 4, envelope: [] });
+    expect(bridge.robot.x).toBeCloseTo(0.3, 1);
+    // Clean exit: both links closed after a last zero command.
+    await until(() => bridge.clientCount() === 0, 2000);
+  });
+
+  it('a program that would leave the geofence never reaches the robot', async () => {
+    const before = moving().length;
+    const r = await start(`turn(90);\ndrive(0.5);\ndrive(3);`).done;
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(result.error.kind).toBe('safety');
+    expect(result.error.message).toMatch(/rehearsal .* robot was not moved: drive\(3\): refused by the geofence/);
+    expect(result.error.line).toBe(3);
+    expect(result.calls).toEqual([]);
+    expect(result.rehearsal).toMatchObject({ ok: false, error: { kind: 'safety' }, calls: 3 });
+    expect(moving().length).toBe(before); // not even the harmless turn went out
+  });
+
+  it('--no-rehearse: the robot-side envelope still refuses before any command', async () => {
+    const before = moving().length;
+    const r = await start(`print("hi");\ndrive(-3);`, ['--no-rehearse']).done;
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(result.rehearsal).toBeUndefined();
+    expect(result.output).toEqual(['hi']);
+    expect(result.error).toMatchObject({ kind: 'safety', primitive: 'drive', line: 2 });
+    expect(result.error.message).toMatch(/geofence/);
+    expect(moving().length).toBe(before);
+  });
+
+  it('Ctrl-C publishes a zero command within 100 ms and exits', async () => {
+    const before = moving().length;
+    const { child, done } = start(`drive(1.5);`, ['--no-rehearse']);
+    await until(() => moving().length > before + 3);
+    const sentAt = bridge.elapsedMs();
+    child.kill('SIGINT');
+    await until(() => bridge.publishes('/cmd_vel').some((f) => f.t >= sentAt && f.frame.msg.linear.x === 0), 2000);
+    const zero = bridge.publishes('/cmd_vel').find((f) => f.t >= sentAt && f.frame.msg.linear.x === 0)!;
+    expect(zero.t - sentAt).toBeLessThan(100);
+    const r = await done;
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ kind: 'aborted', message: 'stopped by Ctrl-C' });
+    // Nothing moving was sent after the zero.
+    expect(bridge.publishes('/cmd_vel').filter((f) => f.t > zero.t && f.frame.msg.linear.x !== 0)).toEqual([]);
+  });
+
+  it('a lost connection mid-motion aborts the program with kind connection', async () => {
+    const before = moving().length;
+    const { done } = start(`drive(1.5);\nprint("never");`, ['--no-rehearse']);
+    await until(() => moving().length > before + 3);
+    const t0 = performance.now();
+    bridge.killConnections();
+    const r = await done;
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(result.error.kind).toBe('connection');
+    expect(result.error.message).toMatch(/lost the (commands|telemetry) connection/);
+    expect(result.output).toEqual([]);
+  });
+});
