@@ -163,6 +163,16 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
     expect(target.runs).toHaveLength(0);
   });
 
+  it('says which endpoint could not be reached when nothing listens there', async () => {
+    const closed = await startOpenAIServer();
+    const url = closed.url;
+    await closed.close();
+    const model = new OpenAIChatModel({ baseURL: url, apiKey: 'k', model: 'm', timeoutMs: 2000, maxRetries: 0, stream: false });
+    const outcome = await ask('go', { model, checker, target: fakeTarget(), world });
+    expect(outcome).toMatchObject({ ok: false, stopped: 'error', error: { kind: 'connection' } });
+    expect(outcome.error!.message).toBe(`cannot reach the model endpoint at ${url}: ECONNREFUSED`);
+  });
+
   it('asks again when the reply has no code', async () => {
     const { server, run } = await setup(['I would pick up the red block and put it in the bowl.', js("putOn('red block', 'blue bowl');"), YES]);
     const outcome = await run('put the red block in the blue bowl');
