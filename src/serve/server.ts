@@ -10,6 +10,7 @@ import { modelStatus } from './model-status.ts';
 import { CSP, pageHtml } from './page-html.ts';
 import { MAX_MESSAGE_BYTES } from './protocol.ts';
 import { Session } from './session.ts';
+import { SpareWorld } from './spare-world.ts';
 
 // The session server: the page (HTML, one bundled script, one stylesheet) over HTTP and one websocket
 // per tab at /ws. Every request passes the Gate (Host, token) and websockets also the Origin check.
@@ -45,7 +46,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = opts.token ?? (isLoopbackHost(opts.host) ? undefined : newToken());
   const gate = new Gate(opts.host, token);
   const model = modelStatus(opts.env ?? process.env);
-  const open = opts.open ?? openBackend;
+  const spare = new SpareWorld(opts.backend, opts.open ?? openBackend);
+  const open = (o: BackendOptions) => spare.take(o);
   const env = opts.env ?? process.env;
   // The ask loop (TypeScript checker, model client) loads on the first instruction, not at start-up.
   const converse = async (target: OpenBackend) => (await import('./ask-bridge.ts')).openConversation(target, { env, rounds: opts.rounds });
@@ -117,6 +119,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       const closing = [...sessions.values()].map((e) => e.session.close());
       for (const ws of sessions.keys()) ws.terminate();
       await Promise.all(closing);
+      await spare.close();
       wss.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

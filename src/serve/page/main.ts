@@ -23,14 +23,23 @@ interface PageProbe {
   frameTimes: number[];
   jobs: { job: number; ok: boolean; error: string | null }[];
   errors: string[];
+  renderMs: number[];
+  /** performance.now() marks on the way to the first render. */
+  marks: Record<string, number>;
 }
 
-const probe: PageProbe = { firstRender: null, frames: 0, state: null, objects: [], busy: false, latencies: [], frameTimes: [], jobs: [], errors: [] };
+const probe: PageProbe = { firstRender: null, frames: 0, state: null, objects: [], busy: false, latencies: [], frameTimes: [], jobs: [], errors: [], renderMs: [], marks: { script: performance.now() } };
 (window as unknown as { wand: PageProbe }).wand = probe;
 
 const status = new StatusLine();
 const rounds = new Rounds();
-let conn: Connection;
+// Connect first: the server opens this tab's world while the page builds its WebGL view.
+const conn: Connection = new Connection((msg) => onMessage(msg), (state, detail) => {
+  if (state === 'connected') probe.marks.connected ??= performance.now();
+  status.connection(state, detail, conn?.rttMs);
+  if (state === 'disconnected') setBusy(false); // (not on 'connecting': that fires before the panels exist)
+});
+conn.connect();
 const send: Connection['send'] = (msg) => {
   if (!conn.send(msg)) rounds.note('not connected: the message was not sent', 'error');
   return true;
@@ -56,6 +65,8 @@ instruction.addEventListener('keydown', (e) => {
 
 const viewPane = el('section', { class: 'view-pane' });
 const view = new View(viewPane);
+probe.renderMs = view.renderMs;
+probe.marks.view = performance.now();
 const rehearsalBadge = el('div', { class: 'rehearsal-badge', text: 'rehearsal in the simulator: the robot moves only if it succeeds' });
 rehearsalBadge.hidden = true;
 viewPane.append(controls.toolbar, rehearsalBadge);
@@ -99,6 +110,7 @@ function onMessage(msg: ServerMessage): void {
       controls.showSpeed(msg.status.speed);
       return;
     case 'scene':
+      probe.marks.scene ??= performance.now();
       probe.objects = msg.objects.map((o) => o.name);
       view.setScene(msg.world.name, msg.objects, msg.room);
       return;
@@ -119,9 +131,3 @@ function onMessage(msg: ServerMessage): void {
       rounds.handle(msg);
   }
 }
-
-conn = new Connection(onMessage, (state, detail) => {
-  status.connection(state, detail, conn?.rttMs);
-  if (state !== 'connected') setBusy(false);
-});
-conn.connect();

@@ -9,6 +9,27 @@ import { tabletopGraph, type WorldGraph } from './tabletop-graph.ts';
 // The live 3-D view. It renders on demand (a new state frame, a camera move, a resize) rather than every
 // animation frame, so an idle tab costs nothing and a busy one at most one render per display frame.
 
+/** Rasterised on the CPU (SwiftShader, llvmpipe: headless or GPU-less machines)? */
+function isSoftware(renderer: THREE.WebGLRenderer): boolean {
+  const gl = renderer.getContext();
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return /swiftshader|llvmpipe|software|softpipe/i.test(String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER)));
+}
+
+/**
+ * On a GPU the view antialiases at the display's pixel ratio. Rasterised on the CPU it does neither, as
+ * that would take the CPU the simulator needs; finding out costs a context, so the cheap one comes first.
+ */
+function createRenderer(): THREE.WebGLRenderer {
+  const plain = new THREE.WebGLRenderer({ antialias: false, preserveDrawingBuffer: true });
+  if (isSoftware(plain)) return plain;
+  plain.dispose();
+  plain.forceContextLoss();
+  const renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+  renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
+  return renderer;
+}
+
 export class View {
   readonly canvas: HTMLCanvasElement;
   private readonly renderer: THREE.WebGLRenderer;
@@ -21,10 +42,11 @@ export class View {
   /** Set after the first render that showed a world; read by the tests and the bench. */
   firstWorldRender: number | null = null;
   onRender: (() => void) | null = null;
+  /** How long the last renders took (ms), for the bench. */
+  readonly renderMs: number[] = [];
 
   constructor(host: HTMLElement) {
-    this.renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
-    this.renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
+    this.renderer = createRenderer();
     this.canvas = this.renderer.domElement;
     host.append(this.canvas);
 
@@ -97,7 +119,10 @@ export class View {
     this.pending = true;
     requestAnimationFrame(() => {
       this.pending = false;
+      const t0 = performance.now();
       this.renderer.render(this.scene, this.camera);
+      this.renderMs.push(performance.now() - t0);
+      if (this.renderMs.length > 120) this.renderMs.splice(0, 60);
       if (this.graph && this.firstWorldRender === null) this.firstWorldRender = performance.now();
       this.onRender?.();
     });
