@@ -10,7 +10,7 @@ import type { Rapier } from './rapier.ts';
 
 /** Beyond the gripper's own box: a few steps of motion. (A held object is dynamic and wakes what it hits.) */
 const WAKE_MARGIN = 0.01;
-/** A finger this close to an object (or into it) touches it: about three steps of finger travel. */
+/** A finger face this close to an object (or up to this far into it) touches it: three steps of travel. */
 const TOUCH_DISTANCE = 0.001;
 const IDENTITY = { x: 0, y: 0, z: 0, w: 1 };
 
@@ -46,7 +46,7 @@ export class Gripper {
     part(this.palm, PALM_HALF.x, PALM_HALF.y, PALM_HALF.z);
     this.fingers = [kinematic(), kinematic()];
     for (const finger of this.fingers) part(finger, FINGER_DEPTH / 2, FINGER_THICKNESS / 2, FINGER_LENGTH / 2);
-    this.probe = new R.Cuboid(FINGER_DEPTH / 2, FINGER_THICKNESS / 2 + TOUCH_DISTANCE / 2, FINGER_LENGTH / 2);
+    this.probe = new R.Cuboid(FINGER_DEPTH / 2, TOUCH_DISTANCE, FINGER_LENGTH / 2);
     this.place(true);
   }
 
@@ -112,14 +112,15 @@ export class Gripper {
   }
 
   /**
-   * Dynamic bodies within TOUCH_DISTANCE of a finger's inner side, by a shape query with a finger widened
-   * toward the middle. (Rapier 0.21's contact-manifold getters report stale distances, so they are not used.)
+   * Dynamic bodies within TOUCH_DISTANCE of a finger's inner face, found with a thin slab straddling that
+   * face; something against the finger's outer side does not count. (Rapier 0.21's contact-manifold getters
+   * report stale distances for kinematic-dynamic pairs, so contacts are not read from the narrow phase.)
    */
   private touchedBodies(finger: 0 | 1): RigidBody[] {
     const side = finger === 0 ? 1 : -1;
     const at = this.probeAt;
     at.x = this.tool.x;
-    at.y = this.tool.y + side * (this.width / 2 + FINGER_THICKNESS / 2 - TOUCH_DISTANCE / 2);
+    at.y = this.tool.y + (side * this.width) / 2;
     at.z = this.tool.z + FINGER_LENGTH / 2;
     const bodies: RigidBody[] = [];
     this.world.intersectionsWithShape(at, IDENTITY, this.probe, (collider) => {
