@@ -67,6 +67,7 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
   private faults = new AbortController();
   private program: AbortController | null = null;
   private readonly t0 = performance.now();
+  private nextTickAt = 0;
   private disposed = false;
 
   private constructor(private readonly opts: RosRobotOptions) {
@@ -150,7 +151,14 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
       if (moving && (!this.arming.armed || this.fault)) return; // never move disarmed; zeros always go out
       this.publisher.publish(cmd);
     },
-    tick: (dt, signal) => sleep(dt * 1000, AbortSignal.any([signal, this.faults.signal])),
+    tick: (dt, signal) => {
+      // Ticks keep to a fixed schedule (not "sleep a period after the work"), so the command stream stays
+      // at the control rate even when the event loop is busy; a tick that is late does not push the rest.
+      const now = performance.now();
+      const period = dt * 1000;
+      this.nextTickAt = this.nextTickAt < now - period ? now + period : this.nextTickAt + period;
+      return sleep(Math.max(0, this.nextTickAt - now), AbortSignal.any([signal, this.faults.signal]));
+    },
     now: () => performance.now() / 1000,
     fault: () => this.fault ?? (this.arming.armed ? null : this.arming.error()),
   };
