@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ErrorInfo } from '../core/errors.ts';
 import type { CallRecord, RunEvent, RunResult } from '../run/result.ts';
 import type { WorldInfo } from '../../primitives/backend.ts';
+import type { ObjectKind } from '../../primitives/schemas.ts';
 import type { RoomSpec } from '../../sim/mobile/room.ts';
 
 // The websocket protocol between a session page and the server, in one place. Messages are JSON objects
@@ -54,7 +55,7 @@ export interface SessionStatus {
 
 export interface SceneObjectInfo {
   name: string;
-  kind: string;
+  kind: ObjectKind;
   color: string;
   size: { x: number; y: number; z: number };
 }

@@ -1,7 +1,7 @@
 import * as THREE from 'three';
 import type { SceneObjectInfo, StateFrame } from '../protocol.ts';
-import { COLOR_HEX } from './colors.ts';
-import type { WorldGraph } from './tabletop-graph.ts';
+import { COLOR_HEX } from '../../../sim/tabletop/scene-graph.ts';
+import type { WorldGraph } from './world-graph.ts';
 
 // Any other world (the mobile room): a floor, the objects as boxes, and the robot as a disc with a heading
 // mark at its pose ({x, y, yaw} in the robot state or the odometry of a real robot).

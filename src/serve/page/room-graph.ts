@@ -2,7 +2,7 @@ import type * as THREE from 'three';
 import { buildRoomScene } from '../../../sim/mobile/scene-graph.ts';
 import type { RoomSpec } from '../../../sim/mobile/room.ts';
 import type { StateFrame } from '../protocol.ts';
-import type { WorldGraph } from './tabletop-graph.ts';
+import type { WorldGraph } from './world-graph.ts';
 
 // The mobile-base world, drawn by the simulator's own scene graph (walls, boxes, places, the robot) and
 // posed from the streamed state: the simulated robot's pose, or a real robot's odometry when there is one.

@@ -4,7 +4,8 @@ import type { SceneObjectInfo, StateFrame } from '../protocol.ts';
 import type { RoomSpec } from '../../../sim/mobile/room.ts';
 import { genericGraph } from './generic-graph.ts';
 import { roomGraph } from './room-graph.ts';
-import { tabletopGraph, type WorldGraph } from './tabletop-graph.ts';
+import { tabletopGraph } from './tabletop-graph.ts';
+import type { WorldGraph } from './world-graph.ts';
 
 // The live 3-D view. It renders on demand (a new state frame, a camera move, a resize) rather than every
 // animation frame, so an idle tab costs nothing and a busy one at most one render per display frame.
@@ -34,7 +35,7 @@ export class View {
   readonly canvas: HTMLCanvasElement;
   private readonly renderer: THREE.WebGLRenderer;
   private readonly scene = new THREE.Scene();
-  private readonly camera = new THREE.PerspectiveCamera(45, 1, 0.01, 50);
+  private readonly camera = new THREE.PerspectiveCamera(45, 1, 0.05, 40);
   private readonly controls: OrbitControls;
   private graph: WorldGraph | null = null;
   private worldName = '';
@@ -71,8 +72,8 @@ export class View {
   }
 
   private frameTabletop(): void {
-    this.camera.position.set(1.4, -0.75, 0.95); // across the table from the robot, so the arm does not hide the objects
-    this.controls.target.set(0.45, 0, 0.05);
+    this.camera.position.set(1.55, -1.05, 1.1); // across the table from the robot, so the arm does not hide the objects
+    this.controls.target.set(0.4, 0, 0.15);
     this.controls.update();
   }
 
