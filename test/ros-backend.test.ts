@@ -140,6 +140,20 @@ describe('ROS backend over rosbridge', () => {
     expect((program.reason as WandError).kind).toBe('connection');
   });
 
+  it('a command link that goes silent without closing is declared lost (heartbeat)', async () => {
+    const bridge = await RosbridgeTestServer.start();
+    const robot = await RosMobileBackend.open({ url: bridge.url, config: parseRobotConfig(FAST), link: { heartbeatMs: 100 } });
+    cleanup.push(
+      () => robot.dispose(),
+      () => bridge.close(),
+    );
+    const program = await robot.beginProgram();
+    const commandsClient = bridge.frames.find((f) => f.frame.op === 'advertise')!.client;
+    bridge.freezeClient(commandsClient);
+    await new Promise<void>((resolve) => program.addEventListener('abort', () => resolve()));
+    expect((program.reason as WandError).message).toMatch(/lost the commands connection/);
+  });
+
   it('never replays commands after a reconnect, and stays disarmed until a new program', async () => {
     const { bridge, robot } = await setup();
     await robot.beginProgram();

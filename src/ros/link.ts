@@ -7,7 +7,7 @@ import { WsTransport } from './transport.ts';
 export type LinkRole = 'commands' | 'telemetry';
 
 export interface LinkOptions {
-  /** Websocket ping period; a link without a pong for this long is declared dead. 0 = off. */
+  /** Websocket ping period; a link that hears nothing for three periods is declared dead. 0 = off. */
   heartbeatMs?: number;
   /** Reconnect back-off bounds. */
   retryMinMs?: number;

@@ -6,13 +6,14 @@ import WebSocket from 'ws';
  * - send() never buffers: a frame for a socket that is not open is dropped, never sent later;
  * - flush() resolves once everything sent has left this process (the zero command before exit);
  * - a heartbeat (websocket ping) notices a link that died without a close (cable pulled, Wi-Fi gone);
+ *   on the command link it is the only sign, since nothing else comes back on it;
  * - JSON with bare NaN / Infinity (older rosbridges, some drivers) still parses, as null.
  */
 export class WsTransport extends AbstractTransport {
   private inFlight = 0;
   private drained: (() => void)[] = [];
   private heartbeat: NodeJS.Timeout | null = null;
-  private awaitingPong = false;
+  private lastHeard = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -29,8 +30,11 @@ export class WsTransport extends AbstractTransport {
       this.emit('close', { code, reason: reason.toString() });
     });
     socket.on('error', (err: Error) => this.emit('error', err));
-    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.onData(data, isBinary));
-    socket.on('pong', () => (this.awaitingPong = false));
+    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      this.lastHeard = performance.now();
+      this.onData(data, isBinary);
+    });
+    socket.on('pong', () => (this.lastHeard = performance.now()));
   }
 
   private onData(data: WebSocket.RawData, isBinary: boolean): void {
@@ -78,13 +82,11 @@ export class WsTransport extends AbstractTransport {
   }
 
   private startHeartbeat(ms: number): void {
+    this.lastHeard = performance.now();
     this.heartbeat = setInterval(() => {
-      if (this.awaitingPong) {
-        // No pong for a whole period: the link is dead even though no close arrived.
-        this.socket.terminate();
-        return;
-      }
-      this.awaitingPong = true;
+      // Nothing heard (no frame, no pong) for three periods: the link is dead even though no close arrived.
+      // Three, so a Wi-Fi hiccup is not a lost robot; stale odometry is caught sooner by the watchdog anyway.
+      if (performance.now() - this.lastHeard > 3 * ms) return this.socket.terminate();
       this.socket.ping();
     }, ms);
     this.heartbeat.unref();

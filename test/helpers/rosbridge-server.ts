@@ -252,6 +252,11 @@ export class RosbridgeTestServer {
     if (!this.wss) await this.listen(this.opts.port);
   }
 
+  /** Stop reading from one client without closing its socket (a half-open link: no close, no pongs). */
+  freezeClient(id: number): void {
+    for (const c of this.clients) if (c.id === id) (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+  }
+
   stopOdometry(): void {
     this.odometryOn = false;
   }
