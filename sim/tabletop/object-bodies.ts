@@ -22,8 +22,7 @@ const BOWL_DENSITY = 600;
 
 export function createObjectBody(world: World, R: Rapier, obj: SceneObject): RigidBody {
   const { x, y, z } = obj.position;
-  // Damping is tiny; it only stops bodies creeping for ever so they can fall asleep.
-  const body = world.createRigidBody(R.RigidBodyDesc.dynamic().setTranslation(x, y, z).setAngularDamping(0.05));
+  const body = world.createRigidBody(R.RigidBodyDesc.dynamic().setTranslation(x, y, z));
   const finish = (desc: InstanceType<Rapier['ColliderDesc']>) =>
     world.createCollider(desc.setFriction(FRICTION).setRestitution(0).setCollisionGroups(COLLISION_GROUPS.object), body);
 
@@ -42,7 +41,7 @@ export function createObjectBody(world: World, R: Rapier, obj: SceneObject): Rig
   const shapes: Shape[] = [new R.Cuboid(floorHalf, floorHalf, BOWL_FLOOR / 2), new R.Cuboid(floorHalf, floorHalf, BOWL_FLOOR / 2)];
   const offsets: Vector[] = [{ x: 0, y: 0, z: floorZ }, { x: 0, y: 0, z: floorZ }];
   const turns: Rotation[] = [{ x: 0, y: 0, z: 0, w: 1 }, { x: 0, y: 0, z: Math.sin(Math.PI / 8), w: Math.cos(Math.PI / 8) }];
-  // Wall slabs as the sides of a regular polygon standing on the disc; their centre lines meet, so the inner
+  // Wall slabs as the sides of a regular polygon standing on the floor; their centre lines meet, so the inner
   // faces overlap and nothing slips out between them.
   const halfLength = wallCentre * Math.tan(Math.PI / BOWL_SEGMENTS);
   for (let i = 0; i < BOWL_SEGMENTS; i++) {
