@@ -1,3 +1,5 @@
+import { WandError } from '../core/errors.ts';
+
 export interface SandboxLimits {
   /** Wall-clock budget for the whole run, including time spent inside primitives. */
   timeoutMs: number;
@@ -17,9 +19,13 @@ export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({
 });
 
 // The worker thread's native stack must outgrow the guest's QuickJS stack, or V8 overflows first
-// (measured: a 4 MiB worker stack holds a 1 MiB QuickJS stack, not a 4 MiB one).
+// (measured: a 4 MiB worker stack holds a 1 MiB QuickJS stack, an 8 MiB one does not hold 4 MiB).
 export const MAX_STACK_BYTES = 2 * 1024 * 1024;
 export const WORKER_STACK_MB = 16;
+// QuickJS's wasm addresses at most 2 GiB, 16 MiB of which its own data and C stack use.
+const MAX_MEMORY_BYTES = 2 * 1024 * 1024 * 1024 - 16 * 1024 * 1024;
+// Node runs longer setTimeout delays after 1 ms instead.
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 export function resolveLimits(partial: Partial<SandboxLimits> = {}): SandboxLimits {
   const limits = { ...DEFAULT_LIMITS };
@@ -27,10 +33,12 @@ export function resolveLimits(partial: Partial<SandboxLimits> = {}): SandboxLimi
     const value = partial[key];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !(value > 0)) {
-      throw new TypeError(`sandbox limit ${key} must be a positive number, got ${String(value)}`);
+      throw new WandError('usage', `sandbox limit ${key} must be a positive number, got ${String(value)}`);
     }
     limits[key] = value;
   }
   limits.stackBytes = Math.min(limits.stackBytes, MAX_STACK_BYTES);
+  limits.memoryBytes = Math.min(limits.memoryBytes, MAX_MEMORY_BYTES);
+  limits.timeoutMs = Math.min(limits.timeoutMs, MAX_TIMEOUT_MS);
   return limits;
 }

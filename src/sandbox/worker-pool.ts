@@ -52,12 +52,17 @@ export class GuestWorker {
       execArgv: [], // the worker is plain JavaScript: skip loaders such as tsx that the host was started with
       resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
-    this.worker.unref();
 
+    let wasReady = false;
     let markReady!: () => void;
     let failReady!: (err: unknown) => void;
     this.ready = new Promise<void>((resolve, reject) => {
-      markReady = resolve;
+      markReady = () => {
+        wasReady = true;
+        // Starting up keeps the process alive (someone is usually awaiting it); an idle worker does not.
+        this.worker.unref();
+        resolve();
+      };
       failReady = reject;
     });
     this.ready.catch(() => {}); // a worker that dies while idle is simply skipped
@@ -75,7 +80,8 @@ export class GuestWorker {
       failReady(reason);
       this.handlers?.onExit(reason);
       this.handlers = null;
-      onExit();
+      // Only a worker that once worked is replaced: one that cannot even start would respawn forever.
+      if (wasReady) onExit();
     });
   }
 
@@ -144,6 +150,10 @@ export function releaseWorker(worker: GuestWorker): void {
  * Also used to replace a worker killed after a limit.
  */
 export async function warmUp(): Promise<void> {
-  if (idle.length === 0) idle.push(await spawn());
-  await idle[idle.length - 1]!.ready;
+  let worker = idle.at(-1);
+  if (!worker) {
+    worker = await spawn();
+    idle.push(worker);
+  }
+  await worker.ready;
 }
