@@ -4,7 +4,8 @@ import scan from '../primitives/mobile/scan.ts';
 import type { PrimitiveContext } from '../primitives/define.ts';
 import type { MobileBackend } from '../primitives/backend.ts';
 import { createMobileSim } from '../sim/mobile/sim.ts';
-import { openFloor } from '../sim/mobile/room.ts';
+import { MOBILE_ROOM, openFloor } from '../sim/mobile/room.ts';
+import { buildRoomScene } from '../sim/mobile/scene-graph.ts';
 import { WandError } from '../src/core/errors.ts';
 import { MotionController, type BaseIO } from '../src/safety/controller.ts';
 import { Envelope } from '../src/safety/envelope.ts';
@@ -104,6 +105,17 @@ describe('mobile simulator', () => {
     await sim.drive(-0.5, never);
     await goTo.run(ctx(sim), { target: 'spot' });
     expect(Math.hypot(sim.getPose().x - 2, sim.getPose().y - 2)).toBeLessThan(0.03);
+  });
+});
+
+describe('room scene graph', () => {
+  it('builds walls, boxes, places and a robot that follows poses, in the odometry frame', () => {
+    const scene = buildRoomScene(MOBILE_ROOM);
+    const names = scene.root.children.map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['floor', 'north wall', 'partition', 'red box', 'place: kitchen', 'robot']));
+    scene.setRobotPose({ x: 1, y: 2, yaw: 90 });
+    expect(scene.robot.position.toArray()).toEqual([1, 2, 0]);
+    expect(scene.robot.rotation.z).toBeCloseTo(Math.PI / 2);
   });
 });
 

@@ -13,6 +13,7 @@ import { Watchdog } from '../safety/watchdog.ts';
 import { Arming } from './arming.ts';
 import type { RobotConfig } from './config.ts';
 import { RosLink, type LinkOptions, type LinkRole } from './link.ts';
+import { SubscribersRequest } from './messages.ts';
 import { CommandPublisher } from './publisher.ts';
 import { ServiceCallError, callService } from './service.ts';
 import { Telemetry } from './telemetry.ts';
@@ -208,7 +209,13 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
   private async requireListener(): Promise<void> {
     const topic = this.publisher.name;
     try {
-      const res = await callService<{ subscribers?: string[] }>(this.commands, '/rosapi/subscribers', { topic }, this.opts.serviceTimeoutMs ?? 1000);
+      const res = await callService<{ subscribers?: string[] }>(
+        this.commands,
+        '/rosapi/subscribers',
+        { topic },
+        this.opts.serviceTimeoutMs ?? 1000,
+        SubscribersRequest,
+      );
       if (Array.isArray(res.subscribers) && res.subscribers.length === 0) {
         throw new WandError('connection', `nothing on the robot subscribes to ${topic}; is the base driver running? The robot stays disarmed`);
       }

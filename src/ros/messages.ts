@@ -37,6 +37,9 @@ export function validateCommand(type: CmdVelType, msg: unknown): void {
   throw new WandError('safety', `refusing to publish a malformed ${type} message (${issue.path.join('.') || 'message'}: ${issue.message})`);
 }
 
+/** rosapi/Subscribers (ROS 1) and rosapi_msgs/srv/Subscribers (ROS 2) requests. */
+export const SubscribersRequest = z.strictObject({ topic: z.string().min(1) });
+
 const num = z.number();
 export const OdometryMsg = z.object({
   pose: z.object({

@@ -1,4 +1,5 @@
 import { Service } from 'roslib';
+import type { z } from 'zod';
 import type { RosLink } from './link.ts';
 
 /** Why a service call did not return a response. */
@@ -16,7 +17,12 @@ export class ServiceCallError extends Error {
  * call whose service hangs. Never queued while disconnected. A failure carries rosbridge's error text
  * (it answers `{"result": false, "values": "<error text>"}`).
  */
-export function callService<T = unknown>(link: RosLink, name: string, args: object, timeoutMs: number): Promise<T> {
+export function callService<T = unknown>(link: RosLink, name: string, args: object, timeoutMs: number, request?: z.ZodType): Promise<T> {
+  // rosbridge answers a malformed request with an error at best; check it here, like every outgoing message.
+  const checked = request?.safeParse(args);
+  if (checked && !checked.success) {
+    return Promise.reject(new ServiceCallError('failed', `${name}: malformed request (${checked.error.issues[0]!.message})`));
+  }
   if (!link.isUp) return Promise.reject(new ServiceCallError('disconnected', `${name}: not connected to rosbridge`));
   return new Promise<T>((resolve, reject) => {
     let settled = false;
