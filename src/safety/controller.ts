@@ -31,7 +31,7 @@ export const CONTROL_HZ = 20;
 const LINEAR_TOLERANCE = 0.005;
 const ANGULAR_TOLERANCE = (0.5 * Math.PI) / 180;
 /** Near the goal speed falls linearly with the remaining distance (1/s), so the final approach is a slow creep. */
-const APPROACH_GAIN = 2.5;
+const APPROACH_GAIN = 4;
 /** Zeros keep streaming this long after a motion, so the base is at rest before the next one starts. */
 const SETTLE_S = 0.2;
 /** No progress for this long while commanding motion means the base is blocked or nobody listens. */
