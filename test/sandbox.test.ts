@@ -472,6 +472,21 @@ describe('sandbox: nothing from the host reaches the guest', () => {
     expect(Object.getPrototypeOf(args[0])).toBe(Object.prototype);
   });
 
+  it('drops __proto__ keys from arguments and keeps them inert in results', async () => {
+    const received: unknown[][] = [];
+    const r = await runInSandbox({
+      code: `const got = pick(JSON.parse('{"__proto__": {"polluted": true}, "name": "a"}'));\nprint(got.name, ({}).polluted, Object.getPrototypeOf(got) === Object.prototype);`,
+      globals: ['pick', 'print'],
+      onCall: async (call) => {
+        received.push(call.args);
+        if (call.name === 'pick') return JSON.parse('{"__proto__": {"polluted": true}, "name": "b"}');
+      },
+    });
+    expect(r.error).toBeNull();
+    expect(received).toEqual([[{ name: 'a' }], ['b', null, true]]);
+    expect(Object.getPrototypeOf(received[0]![0])).toBe(Object.prototype);
+  });
+
   it('leaves the host global object and process untouched', async () => {
     const processKeys = Object.keys(process).length;
     const exitCode = process.exitCode;

@@ -50,6 +50,15 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 let nextRunId = 1;
 
+/**
+ * JSON.parse keeps "__proto__" as an own key, which host code copying arguments with Object.assign
+ * would turn into a prototype change; the program has no business sending it.
+ */
+function parseGuestArgs(json: string): unknown[] {
+  if (!json.includes('"__proto__"')) return JSON.parse(json) as unknown[];
+  return JSON.parse(json, (key, value: unknown) => (key === '__proto__' ? undefined : value)) as unknown[];
+}
+
 function failure(error: ErrorInfo, calls = 0): SandboxResult {
   return { ok: false, error, calls };
 }
@@ -173,7 +182,7 @@ class SandboxRun {
     this.calls++;
     const pending: PendingCall = { name, line, controller: new AbortController() };
     this.pending = pending;
-    const call: GuestCall = { name, args: JSON.parse(argsJson) as unknown[] };
+    const call: GuestCall = { name, args: parseGuestArgs(argsJson) };
     if (line !== undefined) call.line = line;
     let answer: Promise<unknown>;
     try {
