@@ -1,4 +1,4 @@
-import { generateDts } from '../../primitives/index.ts';
+import { generateDts, primitivesFor, type ProfileName } from '../../primitives/index.ts';
 import type { OpenBackend } from '../backends/open.ts';
 import { ProgramChecker } from '../check/index.ts';
 import type { ErrorInfo } from '../core/errors.ts';
@@ -32,14 +32,21 @@ export interface AskConversation {
 /** Checkers keep a TypeScript language service warm; one per primitive profile serves every tab. */
 const checkers = new Map<string, ProgramChecker>();
 
-function checkerFor(target: OpenBackend): ProgramChecker {
-  const profile = target.backend.profile;
+function checkerFor(profile: ProfileName): ProgramChecker {
   let checker = checkers.get(profile);
   if (!checker) {
-    checker = new ProgramChecker(generateDts(target.primitives));
+    checker = new ProgramChecker(generateDts(primitivesFor(profile)));
     checkers.set(profile, checker);
   }
   return checker;
+}
+
+/**
+ * Loading TypeScript and warming its language service blocks the event loop for a second or more; the
+ * server does it right after start-up (when a model is configured) rather than in the middle of a session.
+ */
+export function warmChecker(profile: ProfileName): void {
+  checkerFor(profile).warm();
 }
 
 export interface ConversationOptions {
@@ -58,7 +65,7 @@ export function openConversation(target: OpenBackend, opts: ConversationOptions 
   let transcript: Transcript | undefined;
   const deps = {
     model,
-    checker: checkerFor(target),
+    checker: checkerFor(target.backend.profile),
     session,
     world: { profile: target.backend.profile, primitives: target.primitives, world: target.backend.world() },
     target: {

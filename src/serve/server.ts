@@ -53,6 +53,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const converse = async (target: OpenBackend) => (await import('./ask-bridge.ts')).openConversation(target, { env, rounds: opts.rounds });
   // Bundling starts now, in the background; the first request for the script waits for it.
   pageBundle().catch(() => {});
+  if (model.configured) {
+    const warm = setTimeout(() => void import('./ask-bridge.ts').then((m) => m.warmChecker(opts.backend.world)).catch(() => {}), 50);
+    warm.unref();
+  }
 
   const http = createServer((req, res) => {
     serveHttp(req, res, gate).catch((err) => {
@@ -154,16 +158,25 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, gate: Gate):
     });
     return void res.end();
   }
-  let body: string;
+  let body: string | Buffer;
   let type: string;
+  const extra: Record<string, string> = {};
   if (path === '/') [body, type] = [pageHtml(), 'text/html; charset=utf-8'];
-  else if (path === '/app.js') [body, type] = [(await pageBundle()).js, 'text/javascript; charset=utf-8'];
-  else if (path === '/app.css') [body, type] = [(await pageBundle()).css, 'text/css; charset=utf-8'];
+  else if (path === '/app.js') {
+    const bundle = await pageBundle();
+    type = 'text/javascript; charset=utf-8';
+    body = bundle.js;
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      body = bundle.jsGzip;
+      extra['content-encoding'] = 'gzip';
+    }
+    extra.vary = 'accept-encoding';
+  } else if (path === '/app.css') [body, type] = [(await pageBundle()).css, 'text/css; charset=utf-8'];
   else {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
     return void res.end('not found\n');
   }
-  res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...SECURITY_HEADERS });
+  res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...extra, ...SECURITY_HEADERS });
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
