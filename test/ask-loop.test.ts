@@ -82,7 +82,7 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
     expect(outcome.rounds[0]!.result).toMatchObject({ ok: false, error: { kind: 'unknown_object', line: 1 } });
     expect(target.runs).toHaveLength(2);
     const feedback = lastMessage(server.chats()[1]!);
-    expect(feedback).toContain('Error: unknown_object (line 1, in putOn): putOn: there is no object named "red cube"');
+    expect(feedback).toContain('Error: unknown_object (line 1 `putOn(\'red cube\', \'blue bowl\');`, in putOn): putOn: there is no object named "red cube"');
     expect(feedback).toContain('FAIL line 1: putOn("red cube", "blue bowl") - the error above');
     expect(feedback).toContain('Moved: nothing');
     // The model's own program is in the conversation, before the feedback.
@@ -97,7 +97,7 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
     expect(target.runs).toEqual(["putOn('red block', 'blue bowl');\n"]); // round 1 never ran
     const feedback = lastMessage(server.chats()[1]!);
     expect(feedback).toContain('The program was not run');
-    expect(feedback).toContain("line 2: Argument of type 'number' is not assignable to parameter of type 'string | Point'.");
+    expect(feedback).toContain("- line 2 `putOn('red block', n);`: Argument of type 'number' is not assignable to parameter of type 'string | Point'.");
   });
 
   it('asks for an undefined helper, then runs the composed program', async () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { StateSnapshot } from '../primitives/backend.ts';
+import { generateDts, primitivesFor } from '../primitives/index.ts';
+import { TABLETOP_WORLD } from '../primitives/tabletop/world.ts';
+import { ProgramChecker } from '../src/check/index.ts';
+import { systemPrompt, type PromptWorld } from '../src/model/prompt.ts';
+import { estimateTokens } from '../src/model/tokens.ts';
+import { template } from '../src/prompts/index.ts';
 import { extractProgram } from '../src/model/extract.ts';
 import { movedText, observationText } from '../src/model/observation.ts';
 import { parseVerdict } from '../src/model/verify.ts';
@@ -48,5 +54,27 @@ describe('observations', () => {
   it('says what moved, ignoring sub-5 mm jitter', () => {
     expect(movedText(state(0.4), state(0.402))).toBe('nothing');
     expect(movedText(state(0.4), state(0.6))).toBe('red block (0.400, -0.100, 0.020) -> (0.600, -0.100, 0.020)');
+  });
+});
+
+describe('the prompt', () => {
+  const prims = primitivesFor('tabletop');
+  const world: PromptWorld = { profile: 'tabletop', primitives: prims, world: TABLETOP_WORLD };
+
+  it('keeps the static part under 1,500 tokens', () => {
+    expect(estimateTokens(systemPrompt(world))).toBeLessThan(1500);
+  });
+
+  it('only shows examples that pass the checks (helpers aside)', () => {
+    const checker = new ProgramChecker(generateDts(prims));
+    for (const profile of ['tabletop', 'mobile'] as const) {
+      const examples = [...template(`examples-${profile}`).matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      expect(examples.length).toBeGreaterThan(2);
+      const check = new ProgramChecker(generateDts(primitivesFor(profile)));
+      for (const code of examples) expect({ code, ...check.check(code, { allowMissing: true }) }).toMatchObject({ code, ok: true });
+    }
+    expect(checker.check(systemPrompt(world).split('```js\n').at(-1)!.split('```')[0]!, { allowMissing: true }).missing.map((m) => m.name)).toEqual([
+      'pointsOnLine',
+    ]);
   });
 });

@@ -1,17 +1,14 @@
 import type { StateSnapshot } from '../../primitives/backend.ts';
-import { composeProgram, declaredFunctions, hoistable, type MissingHelper } from '../check/helpers.ts';
 import type { ProgramChecker } from '../check/index.ts';
 import type { CheckReport } from '../check/report.ts';
-import type { Language } from '../check/typecheck.ts';
 import { WandError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
 import type { RunEvent, RunResult } from '../run/result.ts';
 import { addUsage, type ChatMessage, type ChatModel, type Completion, type Usage } from './chat.ts';
-import { extractProgram, stripThinking } from './extract.ts';
+import { draftProgram } from './draft.ts';
 import { observationText } from './observation.ts';
 import {
   checkFeedback,
   errorText,
-  helperRequest,
   noProgramFeedback,
   runFeedback,
   systemPrompt,
@@ -23,7 +20,7 @@ import {
 import { AskSession } from './session.ts';
 import { parseVerdict, type Verdict } from './verify.ts';
 
-// The closed loop, in CREATOR's stages: creation (the model writes a program, helpers on demand),
+// The closed loop, in CREATOR's stages: creation (the model writes a program, helpers on demand: draft.ts),
 // decision (checks before anything moves, then the verifier after a clean run), execution (the sandbox
 // on the target) and rectification (what went wrong goes back to the model), until done or out of rounds.
 
@@ -97,9 +94,6 @@ export interface AskDeps {
   prelude?: string;
 }
 
-/** New helpers asked for per level, so a confused program cannot fan out into dozens of requests. */
-const MAX_HELPERS_PER_LEVEL = 4;
-
 export async function ask(instruction: string, deps: AskDeps, opts: AskOptions = {}): Promise<AskOutcome> {
   const session = deps.session ?? new AskSession();
   return new AskRun(instruction, deps, session, opts).run();
@@ -150,28 +144,27 @@ class AskRun {
 
   /** One round: write, check, run, verify. True when the task is done. */
   private async attempt(): Promise<boolean> {
-    const reply = await this.complete(this.messages, 'program');
-    this.messages.push({ role: 'assistant', content: stripThinking(reply).trim() });
-    this.lastReply = reply;
-    const extracted = extractProgram(reply);
-    if (extracted.code === null) {
-      const problem = extracted.problem!;
-      this.emit({ type: 'program', round: this.round, program: null, problem });
-      const check: CheckReport = { ok: false, diagnostics: [{ line: 0, message: problem, source: 'extract' }] };
-      this.emit({ type: 'check', round: this.round, check });
-      this.record({ program: null, check, result: null }, `no program (${problem})`);
-      this.feedback(noProgramFeedback(problem));
+    const draft = await draftProgram(
+      this.messages,
+      {
+        complete: (messages, purpose) => this.complete(messages, purpose),
+        onHelper: (name, code) => this.emit({ type: 'helper', round: this.round, name, code }),
+      },
+      { checker: this.deps.checker, helpers: this.session.helpers, helperDepth: this.opts.helperDepth },
+    );
+    this.lastReply = draft.reply;
+    const { program, check } = draft;
+    this.emit({ type: 'program', round: this.round, program, ...(draft.problem ? { problem: draft.problem } : {}) });
+    this.emit({ type: 'check', round: this.round, check });
+    if (program === null) {
+      this.record({ program, check, result: null }, `no program (${draft.problem})`);
+      this.feedback(noProgramFeedback(draft.problem!));
       return false;
     }
-
-    const program = await this.withHelpers(extracted.code, extracted.language);
-    this.emit({ type: 'program', round: this.round, program });
-    const { missing: _missing, language: _language, ...check } = this.deps.checker.check(program, { language: extracted.language });
-    this.emit({ type: 'check', round: this.round, check });
     if (!check.ok) {
       const first = check.diagnostics[0]!;
       this.record({ program, check, result: null }, `checks failed, nothing moved (line ${first.line}: ${first.message})`);
-      this.feedback(checkFeedback(check.diagnostics));
+      this.feedback(checkFeedback(check.diagnostics, program));
       return false;
     }
 
@@ -188,7 +181,7 @@ class AskRun {
     if (!result.ok) {
       this.record(round, `ran and failed: ${errorText(result)}`);
       if (result.error?.kind === 'aborted') throw new WandError('aborted', result.error.message);
-      this.feedback(runFeedback(result, before));
+      this.feedback(runFeedback(result, before, program));
       return false;
     }
     if (this.opts.verify === false) {
@@ -204,45 +197,6 @@ class AskRun {
     if (verdict.done) return true;
     this.feedback(verdictFeedback(verdict.critique, result, before));
     return false;
-  }
-
-  /**
-   * Hierarchical generation: while the program calls functions nobody defined, ask the model for them
-   * (reusing ones written earlier in the session), level by level up to the depth limit.
-   */
-  private async withHelpers(program: string, language: Language | undefined): Promise<string> {
-    const written: string[] = [];
-    const asked = new Set<string>();
-    const depth = this.opts.helperDepth ?? 3;
-    for (let level = 0; level <= depth; level++) {
-      const { missing } = this.deps.checker.check(composeProgram(program, written), { language, allowMissing: true });
-      const todo = missing.filter((m) => !asked.has(m.name));
-      if (!todo.length) break;
-      for (const m of todo) asked.add(m.name);
-      const known = todo.filter((m) => this.session.helpers.has(m.name));
-      for (const m of known) written.push(this.session.helpers.get(m.name)!);
-      // Past the depth limit only known helpers are added; the rest is left to the type check to report.
-      if (level === depth) continue;
-      for (const m of todo.filter((m) => !this.session.helpers.has(m.name)).slice(0, MAX_HELPERS_PER_LEVEL)) {
-        const code = await this.writeHelper(m);
-        if (code) written.push(code);
-      }
-    }
-    return composeProgram(program, written);
-  }
-
-  private async writeHelper(missing: MissingHelper): Promise<string | null> {
-    this.messages.push({ role: 'user', content: helperRequest(missing) });
-    const reply = await this.complete(this.messages, 'helper');
-    this.messages.push({ role: 'assistant', content: stripThinking(reply).trim() });
-    const extracted = extractProgram(reply);
-    const code = extracted.code ? hoistable(extracted.code).trim() : null;
-    // Only a reply that really defines the function is kept; otherwise the check reports the name.
-    const ok = code !== null && declaredFunctions(code).includes(missing.name);
-    this.emit({ type: 'helper', round: this.round, name: missing.name, code: ok ? code : null });
-    if (!ok) return null;
-    for (const name of declaredFunctions(code)) this.session.helpers.set(name, code);
-    return code;
   }
 
   private async complete(messages: ChatMessage[], purpose: Purpose): Promise<string> {

@@ -47,8 +47,15 @@ export function noProgramFeedback(problem: string): string {
   return render('feedback-no-program', { problem });
 }
 
-export function checkFeedback(diagnostics: CheckDiagnostic[]): string {
-  const lines = diagnostics.map((d) => `- ${d.line ? `line ${d.line}: ` : ''}${d.message}`);
+/** The program's line, quoted with the diagnostic: models are poor at counting lines. */
+function quote(program: string, line: number | undefined): string {
+  const text = line ? program.split('\n')[line - 1]?.trim() : undefined;
+  if (!text) return '';
+  return ` \`${text.length > 100 ? text.slice(0, 100) + '...' : text}\``;
+}
+
+export function checkFeedback(diagnostics: CheckDiagnostic[], program: string): string {
+  const lines = diagnostics.map((d) => (d.line ? `- line ${d.line}${quote(program, d.line)}: ${d.message}` : `- ${d.message}`));
   return render('feedback-check', { diagnostics: lines.join('\n') });
 }
 
@@ -85,16 +92,17 @@ export function outputText(result: RunResult): string {
   return text;
 }
 
-export function errorText(result: RunResult): string {
+export function errorText(result: RunResult, program?: string): string {
   const e = result.error;
   if (!e) return 'none';
-  const where = [e.line !== undefined ? `line ${e.line}` : '', e.primitive ? `in ${e.primitive}` : ''].filter(Boolean).join(', ');
+  const line = e.line !== undefined ? `line ${e.line}${program ? quote(program, e.line) : ''}` : '';
+  const where = [line, e.primitive ? `in ${e.primitive}` : ''].filter(Boolean).join(', ');
   return `${e.kind}${where ? ` (${where})` : ''}: ${e.message}`;
 }
 
-export function runFeedback(result: RunResult, before: StateSnapshot): string {
+export function runFeedback(result: RunResult, before: StateSnapshot, program: string): string {
   return render('feedback-run', {
-    error: errorText(result),
+    error: errorText(result, program),
     calls: callsText(result),
     output: outputText(result),
     observation: observationText(result.state),
