@@ -22,6 +22,7 @@ describe('reading replies', () => {
       code: null,
       problem: 'Your reply has a python block, but programs must be JavaScript.',
     });
+    expect(extractProgram("```js\r\npick('a');\r\n```\r\n").code).toBe("pick('a');\n");
     expect(extractProgram('Done').code).toBeNull();
     expect(extractProgram('I cannot see a red block.').problem).toBe('Your reply has no program.');
   });

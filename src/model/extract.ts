@@ -34,7 +34,7 @@ export function stripThinking(reply: string): string {
 }
 
 export function extractProgram(reply: string): Extracted {
-  const text = stripThinking(reply);
+  const text = stripThinking(reply).replace(/\r\n?/g, '\n');
   const blocks = [...text.matchAll(FENCE)].map((m) => ({ tag: m[2]!.toLowerCase(), body: m[3]! }));
   // A reply cut off by the token limit (or a forgotten closing fence) still carries its program.
   if (!blocks.length) {

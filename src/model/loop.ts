@@ -136,7 +136,7 @@ class AskRun {
       }
       return this.end('budget');
     } catch (err) {
-      const info = toErrorInfo(err, 'connection');
+      const info = toErrorInfo(err, 'runtime');
       if (!(err instanceof WandError)) info.message = `internal error: ${info.message}`;
       return this.end(info.kind === 'aborted' ? 'aborted' : 'error', info);
     }
