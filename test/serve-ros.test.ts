@@ -26,7 +26,7 @@ afterAll(async () => {
   await bridge?.close();
 });
 
-it('streams odometry and shows the rehearsal before the robot drives', async () => {
+function tab() {
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
   const messages: ServerMessage[] = [];
   ws.on('message', (d) => messages.push(JSON.parse(String(d))));
@@ -39,6 +39,11 @@ it('streams odometry and shows the rehearsal before the robot drives', async () 
     }
     throw new Error(`timed out; got ${[...new Set(messages.map((m) => m.type))].join(', ')}`);
   };
+  return { ws, messages, waitFor };
+}
+
+it('streams odometry and shows the rehearsal before the robot drives', async () => {
+  const { ws, messages, waitFor } = tab();
   const hello = await waitFor((m) => m.type === 'hello');
   expect(hello).toMatchObject({ status: { kind: 'ros', backend: `ROS robot at ${bridge.url}` } });
   const first = (await waitFor((m) => m.type === 'state' && !!m.odom)) as StateFrame;
@@ -55,4 +60,21 @@ it('streams odometry and shows the rehearsal before the robot drives', async () 
   expect(messages.some((m) => m.type === 'scene' && m.label.startsWith('rehearsal of ROS robot'))).toBe(true);
   await waitFor((m) => m.type === 'state' && !m.rehearsal && (m.odom?.x ?? 0) > 0.25, 5000);
   ws.close();
+});
+
+it('lets one tab drive the robot at a time, and any tab stop it', async () => {
+  const a = tab();
+  const b = tab();
+  await a.waitFor((m) => m.type === 'state');
+  await b.waitFor((m) => m.type === 'state');
+  a.ws.send(JSON.stringify({ type: 'run', source: 'drive(1.0);\ndrive(-1.0);' }));
+  await a.waitFor((m) => m.type === 'run');
+  b.ws.send(JSON.stringify({ type: 'run', source: 'turn(90);' }));
+  const refused = await b.waitFor((m) => m.type === 'error');
+  expect((refused as { message: string }).message).toMatch(/another tab/);
+  b.ws.send(JSON.stringify({ type: 'stop' }));
+  const end = await a.waitFor((m) => m.type === 'jobEnd');
+  expect(end).toMatchObject({ ok: false, error: { kind: 'aborted' } });
+  a.ws.close();
+  b.ws.close();
 });

@@ -10,6 +10,7 @@ import { modelStatus } from './model-status.ts';
 import { CSP, pageHtml } from './page-html.ts';
 import { MAX_MESSAGE_BYTES } from './protocol.ts';
 import { Session } from './session.ts';
+import { SharedRobot } from './shared-robot.ts';
 import { SpareWorld } from './spare-world.ts';
 
 // The session server: the page (HTML, one bundled script, one stylesheet) over HTTP and one websocket
@@ -47,7 +48,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const gate = new Gate(opts.host, token);
   const model = modelStatus(opts.env ?? process.env);
   const spare = new SpareWorld(opts.backend, opts.open ?? openBackend);
-  const open = (o: BackendOptions) => spare.take(o);
+  const robot = opts.backend.backend === 'ros' ? new SharedRobot(opts.open ?? openBackend) : undefined;
+  const open = (o: BackendOptions) => (robot ? robot.connect(o) : spare.take(o));
   const env = opts.env ?? process.env;
   // The ask loop (TypeScript checker, model client) loads on the first instruction, not at start-up.
   const converse = async (target: OpenBackend) => (await import('./ask-bridge.ts')).openConversation(target, { env, rounds: opts.rounds });
@@ -74,7 +76,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const origin = verdict.ok ? gate.checkOrigin(req) : verdict;
     if (!origin.ok) return refuseUpgrade(socket, origin.status, origin.reason);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new Session(ws, { backend: opts.backend, speed: opts.speed === undefined ? 1 : opts.speed, model, open, converse });
+      const session = new Session(ws, { backend: opts.backend, speed: opts.speed === undefined ? 1 : opts.speed, model, open, converse, robot });
       const entry = { session, alive: true };
       sessions.set(ws, entry);
       ws.on('pong', () => (entry.alive = true));
@@ -124,6 +126,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       for (const ws of sessions.keys()) ws.terminate();
       await Promise.all(closing);
       await spare.close();
+      await robot?.close();
       wss.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -7,6 +7,7 @@ import type { RunEvent } from '../run/result.ts';
 import type { Backend } from '../../primitives/backend.ts';
 import type { RoomSpec } from '../../sim/mobile/room.ts';
 import { watchRehearsals } from './rehearsal-view.ts';
+import type { SharedRobot } from './shared-robot.ts';
 import type { AskConversation, JobMessage } from './ask-bridge.ts';
 import { WallClockPacer, paceableOf } from './pacing.ts';
 import { parseClientMessage } from './parse-message.ts';
@@ -25,6 +26,8 @@ export interface SessionConfig {
   speed: number | null;
   model: ModelStatus;
   open(opts: BackendOptions): Promise<OpenBackend>;
+  /** With a real robot: the one connection all tabs share, and who may drive it. */
+  robot?: SharedRobot;
   /** Starts the ask conversation of a tab's world (the model comes from the environment). */
   converse(target: OpenBackend): Promise<AskConversation>;
 }
@@ -36,6 +39,7 @@ interface Job {
   done: Promise<void>;
 }
 
+const ESTOP = 'stopped by the e-stop';
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
 /** A program stuck in a loop of instant queries must not flood the page; the run result still has them all. */
@@ -48,6 +52,7 @@ export class Session {
   private jobSeq = 0;
   /** Scene changes run one after another. */
   private sceneOps: Promise<void> = Promise.resolve();
+  private pendingScene: BackendOptions | null = null;
   private currentScene = '';
   private conversation: AskConversation | null = null;
   /** The simulated twin of a robot while a program is rehearsed on it. */
@@ -98,17 +103,17 @@ export class Session {
       case 'ping':
         return this.send({ type: 'pong', t: msg.t });
       case 'stop':
-        return void this.stop('stopped by the e-stop');
+        return void this.stop(ESTOP);
       case 'run':
         return this.startJob('run', msg.source);
       case 'ask':
         return this.startJob('ask', msg.instruction);
       case 'reset':
-        return this.requestScene({ ...this.options });
+        return this.requestScene((o) => ({ ...o }));
       case 'newScene':
-        return this.requestScene({ ...this.options, scenePath: undefined, seed: msg.seed ?? Math.floor(Math.random() * 1_000_000) });
+        return this.requestScene((o) => ({ ...o, scenePath: undefined, seed: msg.seed ?? Math.floor(Math.random() * 1_000_000) }));
       case 'world':
-        return this.requestScene({ ...this.options, world: msg.world as WorldName, scenePath: undefined });
+        return this.requestScene((o) => ({ ...o, world: msg.world as WorldName, scenePath: undefined }));
       case 'speed':
         this.speed = msg.speed;
         if (msg.speed !== null) this.pacer.speed = msg.speed;
@@ -176,6 +181,9 @@ export class Session {
     if (kind === 'ask' && !this.config.model.configured) throw new WandError('usage', this.config.model.text);
     const id = ++this.jobSeq;
     const controller = new AbortController();
+    if (this.config.robot && !this.config.robot.claim(this, (reason) => controller.abort(new WandError('aborted', reason)))) {
+      throw new WandError('usage', 'the robot is running a program started in another tab; wait for it or press stop');
+    }
     this.send(kind === 'run' ? { type: 'job', job: id, kind, source: text } : { type: 'job', job: id, kind, instruction: text });
     this.send({ type: 'busy', job: id, kind });
     let events = 0;
@@ -191,6 +199,7 @@ export class Session {
       .catch((err): { ok: boolean; error: ErrorInfo | null; message?: string } => ({ ok: false, error: toErrorInfo(err) }))
       .then((end) => {
         this.job = null;
+        this.config.robot?.release(this);
         this.send({ type: 'jobEnd', job: id, ...end });
         this.send({ type: 'busy', job: null });
       });
@@ -218,15 +227,28 @@ export class Session {
   private async stop(reason: string): Promise<void> {
     const job = this.job;
     job?.controller.abort(new WandError('aborted', reason));
+    // On a robot shared by several tabs, this tab's e-stop also stops a program another tab started.
+    if (reason === ESTOP) this.config.robot?.estop(reason);
     await this.target?.backend.halt();
     await job?.done;
   }
 
   // --- scenes -----------------------------------------------------------------------------------------
 
-  private requestScene(next: BackendOptions): void {
+  /**
+   * Scene changes run one at a time; requests arriving meanwhile collapse into the last one, so a page
+   * (or a script) sending a burst of them costs one new world, not one per message.
+   */
+  private requestScene(change: (from: BackendOptions) => BackendOptions): void {
     if (this.options.backend === 'ros') throw new WandError('usage', 'the scene of a real robot cannot be reset from here');
-    this.sceneOps = this.sceneOps.then(() => this.changeScene(next));
+    const queued = this.pendingScene !== null;
+    this.pendingScene = change(this.pendingScene ?? this.options);
+    if (queued) return;
+    this.sceneOps = this.sceneOps.then(() => {
+      const next = this.pendingScene!;
+      this.pendingScene = null;
+      return this.changeScene(next);
+    });
   }
 
   /** Stops what runs, then replaces the world; if the new one cannot be opened the old options stay. */
