@@ -75,18 +75,28 @@ describe('wand ask', () => {
     expect(lines[2].messages).toEqual(first!.body.messages);
   });
 
-  it('--llm manual prints the prompt on standard error and reads the reply from standard input', async () => {
-    const r = await wand(['ask', 'put the blue block in the red bowl', '--scene', SCENE, '--llm', 'manual', '--no-verify', '--json'], {
-      cwd: mkdtempSync(join(tmpdir(), 'wand-ask-')),
-      env: NO_MODEL_ENV,
-      stdin: `${js("putOn('blue block', 'red bowl');")}\n.\n`,
-    });
+  it('--llm manual prints the prompt on standard error, reads replies from standard input, and runs follow-ups', async () => {
+    const r = await wand(
+      ['ask', 'put the blue block in the red bowl', 'now do the same with the red block and the blue bowl', '--scene', SCENE, '--llm', 'manual', '--no-verify', '--json'],
+      {
+        cwd: mkdtempSync(join(tmpdir(), 'wand-ask-')),
+        env: NO_MODEL_ENV,
+        stdin: `${js("putOn('blue block', 'red bowl');")}\n.\n${js("putOn('red block', 'blue bowl');")}\n.\n`,
+      },
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^===== prompt 1 =====\n\[system\]\nYou control a robot/);
     expect(r.stderr).toContain('Instruction: put the blue block in the red bowl');
     expect(r.stderr).toContain('===== your reply; end it with a line holding only "." =====');
-    const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ ok: true, rounds: [{ result: { ok: true, calls: [{ primitive: 'putOn', args: ['blue block', 'red bowl'] }] } }] });
+    // The follow-up's prompt does not repeat the system message, and carries the earlier outcome.
+    const second = r.stderr.slice(r.stderr.indexOf('===== prompt 2'));
+    expect(second).toMatch(/^===== prompt 2 \(2 earlier messages not repeated\) =====/);
+    expect(second).toContain('(That program was run; outcome: done.)');
+    expect(second).toContain('Instruction: now do the same with the red block and the blue bowl');
+    const [first, followUp] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(first).toMatchObject({ ok: true, rounds: [{ result: { ok: true, calls: [{ primitive: 'putOn', args: ['blue block', 'red bowl'] }] } }] });
+    expect(followUp).toMatchObject({ ok: true, rounds: [{ result: { ok: true, calls: [{ primitive: 'putOn', args: ['red block', 'blue bowl'] }] } }] });
+    expect(followUp.transcript).toBe(first.transcript);
   });
 
   it('Ctrl-C cancels a pending model request and exits 130', async () => {

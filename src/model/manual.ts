@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { WandError } from '../core/errors.ts';
@@ -11,7 +12,8 @@ export const END_OF_REPLY = '.';
 
 export class ManualModel implements ChatModel {
   readonly label = 'manual (you are the model)';
-  private readonly shown = new WeakSet<ChatMessage>();
+  /** Hashes of every conversation prefix already printed: a request repeats only what it adds. */
+  private readonly shown = new Set<string>();
   private readonly lines: string[] = [];
   private waiting: (() => void) | undefined;
   private ended = false;
@@ -57,12 +59,16 @@ export class ManualModel implements ChatModel {
     const started = performance.now();
     this.open();
     this.requests++;
-    const fresh = messages.filter((m) => !this.shown.has(m));
-    const skipped = messages.length - fresh.length;
+    const prefixes = prefixHashes(messages);
+    let skipped = 0;
+    prefixes.forEach((h, i) => {
+      if (this.shown.has(h)) skipped = i + 1;
+    });
+    const fresh = messages.slice(skipped);
     const head = `===== prompt ${this.requests}${skipped ? ` (${skipped} earlier message${skipped === 1 ? '' : 's'} not repeated)` : ''} =====`;
     this.out.write(`${head}\n${fresh.map((m) => `[${m.role}]\n${m.content}`).join('\n\n')}\n`);
     this.out.write(`===== your reply; end it with a line holding only "${END_OF_REPLY}" =====\n`);
-    for (const m of messages) this.shown.add(m);
+    for (const h of prefixes) this.shown.add(h);
     const reply: string[] = [];
     for (;;) {
       const line = await this.nextLine(opts.signal);
@@ -87,4 +93,12 @@ export class ManualModel implements ChatModel {
   close(): void {
     this.rl?.close();
   }
+}
+
+function prefixHashes(messages: ChatMessage[]): string[] {
+  const hash = createHash('sha1');
+  return messages.map((m) => {
+    hash.update(`${m.role}\0${m.content}\0`);
+    return hash.copy().digest('hex');
+  });
 }

@@ -43,7 +43,8 @@ export function progressLine(e: AskEvent): string | undefined {
 
 export function outcomeText(o: AskOutcome, transcript: string): string {
   const n = o.rounds.length;
-  const usage = `${o.usage.promptTokens} prompt + ${o.usage.completionTokens} completion tokens in ${o.usage.requests} request${o.usage.requests === 1 ? '' : 's'}`;
+  const cached = o.usage.cachedPromptTokens ? ` (${o.usage.cachedPromptTokens} cached)` : '';
+  const usage = `${o.usage.promptTokens} prompt${cached} + ${o.usage.completionTokens} completion tokens in ${o.usage.requests} request${o.usage.requests === 1 ? '' : 's'}`;
   const head =
     o.stopped === 'done'
       ? `Done in ${n} round${n === 1 ? '' : 's'}.`
