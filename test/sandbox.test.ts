@@ -287,6 +287,20 @@ describe('sandbox: limits', () => {
     expect(deep.error).toMatchObject({ kind: 'stack' });
   });
 
+  it('reports memory even when QuickJS is too short of memory to build its error', async () => {
+    const r = await run(`let a = [];\nfor (let i = 0; i < 1e7; i++) a = [a];`);
+    expect(r.error).toMatchObject({ kind: 'memory', message: expect.stringContaining('64 MiB') });
+  });
+
+  it('ends deep nesting in the parser with kind stack, also when the worker thread overflows first', async () => {
+    const parsed = await run(`\nJSON.parse('['.repeat(1e6) + ']'.repeat(1e6));`);
+    expect(parsed.error).toMatchObject({ kind: 'stack', line: 2 });
+    // With the largest stack budget, nested eval overflows the thread's native stack inside
+    // WebAssembly: the instance is discarded and the next run (afterEach) still works.
+    const nested = await run(`eval('('.repeat(1e5) + '1' + ')'.repeat(1e5));`, { limits: { stackBytes: 2 * 1024 * 1024 } });
+    expect(nested.error).toMatchObject({ kind: 'stack' });
+  });
+
   it('ends a program that makes too many primitive calls', async () => {
     const r = await run(`for (;;) pick('a');`, { limits: { maxCalls: 50 } });
     expect(r.error).toMatchObject({ kind: 'runtime', primitive: 'pick', line: 1, message: expect.stringContaining('more than 50 primitive calls') });

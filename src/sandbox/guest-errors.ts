@@ -1,4 +1,5 @@
 import { ERROR_KINDS, type ErrorInfo, type ErrorKind } from '../core/errors.ts';
+import type { SandboxLimits } from './limits.ts';
 import type { DescribedError, GuestOutcome } from './protocol.ts';
 
 export const NEVER_SETTLES_MESSAGE =
@@ -11,7 +12,8 @@ export function timeoutError(timeoutMs: number): ErrorInfo {
 /** QuickJS's own messages for exhausted resources; everything else the program throws is 'runtime'. */
 function resourceKind(error: DescribedError): ErrorKind | undefined {
   if (error.name === 'InternalError' && /out of memory|string too long/.test(error.message)) return 'memory';
-  if (error.name === 'InternalError' && /stack overflow/.test(error.message)) return 'stack';
+  // The parser reports deep nesting as a SyntaxError "stack overflow".
+  if (error.message === 'stack overflow') return 'stack';
   if (error.name === 'RangeError' && /call stack/i.test(error.message)) return 'stack';
   return undefined;
 }
@@ -31,7 +33,12 @@ function withLine(info: ErrorInfo, line: number | undefined): ErrorInfo {
   return info;
 }
 
-function thrownToInfo(phase: 'compile' | 'prelude' | 'program', error: DescribedError, source: string): ErrorInfo {
+function thrownToInfo(
+  phase: 'compile' | 'prelude' | 'program',
+  error: DescribedError,
+  source: string,
+  limits: SandboxLimits,
+): ErrorInfo {
   if (error.fromPrimitive && isErrorKind(error.kind)) {
     const info: ErrorInfo = { kind: error.kind, message: error.message };
     if (error.primitive) info.primitive = error.primitive;
@@ -48,7 +55,7 @@ function thrownToInfo(phase: 'compile' | 'prelude' | 'program', error: Described
     return withLine({ kind: 'syntax', message: error.message + hint }, line);
   }
   const resource = resourceKind(error);
-  if (resource) return withLine({ kind: resource, message: resourceMessage(resource, error.message) }, error.line);
+  if (resource) return withLine({ kind: resource, message: resourceMessage(resource, error.message, limits) }, error.line);
   if (error.name === 'ReferenceError' && /could not load module/.test(error.message)) {
     return withLine(
       { kind: 'runtime', message: `modules cannot be imported in the sandbox (${error.message})` },
@@ -58,9 +65,12 @@ function thrownToInfo(phase: 'compile' | 'prelude' | 'program', error: Described
   return withLine({ kind: 'runtime', message: named }, error.line);
 }
 
-function resourceMessage(kind: ErrorKind, detail: string): string {
-  if (kind === 'memory') return `the program ran out of memory (${detail})`;
-  return `the program recursed too deeply (${detail})`;
+function resourceMessage(kind: ErrorKind, detail: string, limits: SandboxLimits): string {
+  if (kind === 'memory') {
+    const extra = detail === 'out of memory' ? '' : `; ${detail}`;
+    return `the program ran out of memory (limit ${Math.round(limits.memoryBytes / 2 ** 20)} MiB${extra})`;
+  }
+  return `the program recursed too deeply (stack limit ${Math.round(limits.stackBytes / 1024)} KiB)`;
 }
 
 /**
@@ -69,7 +79,7 @@ function resourceMessage(kind: ErrorKind, detail: string): string {
  */
 export function outcomeToError(
   outcome: GuestOutcome,
-  { stop, source, timeoutMs }: { stop: ErrorInfo | null; source: string; timeoutMs: number },
+  { stop, source, limits }: { stop: ErrorInfo | null; source: string; limits: SandboxLimits },
 ): ErrorInfo | null {
   if (stop) return stop;
   switch (outcome.type) {
@@ -78,12 +88,12 @@ export function outcomeToError(
     case 'never-settles':
       return { kind: 'timeout', message: NEVER_SETTLES_MESSAGE };
     case 'interrupted':
-      return timeoutError(timeoutMs);
+      return timeoutError(limits.timeoutMs);
     case 'crash':
-      if (outcome.reason === 'memory') return { kind: 'memory', message: `the program ran out of memory (${outcome.message})` };
-      if (outcome.reason === 'stack') return { kind: 'stack', message: `the program recursed too deeply (${outcome.message})` };
+      if (outcome.reason === 'memory') return { kind: 'memory', message: resourceMessage('memory', outcome.message, limits) };
+      if (outcome.reason === 'stack') return { kind: 'stack', message: resourceMessage('stack', outcome.message, limits) };
       return { kind: 'runtime', message: `the sandbox crashed: ${outcome.message}` };
     case 'thrown':
-      return thrownToInfo(outcome.phase, outcome.error, source);
+      return thrownToInfo(outcome.phase, outcome.error, source, limits);
   }
 }

@@ -24,6 +24,7 @@ const WASM_PAGE = 64 * 1024;
 // Emscripten's initial memory (static data, C stack, first heap); the program's budget comes on top.
 const BASE_MEMORY_BYTES = 16 * 1024 * 1024;
 const MAX_WASM_PAGES = 32768; // the module cannot address more than 2 GiB
+const NEAR_FULL = 0.85;
 // describe() runs guest code (getters on a thrown object); it gets its own small budget.
 const DESCRIBE_BUDGET_MS = 100;
 
@@ -78,7 +79,7 @@ function crashOutcome(err, instance, qjs) {
   if (err instanceof RangeError && /call stack/i.test(message)) return { type: 'crash', reason: 'stack', message };
   let memoryFull = /out of memory|OOM|enlarge memory/i.test(message);
   try {
-    if (qjs) memoryFull ||= qjs.getWasmMemory().buffer.byteLength >= instance.maxBytes - WASM_PAGE * 16;
+    if (qjs) memoryFull ||= qjs.getWasmMemory().buffer.byteLength >= instance.maxBytes * NEAR_FULL;
   } catch {
     // the instance is broken; the message is all we have
   }
@@ -86,10 +87,10 @@ function crashOutcome(err, instance, qjs) {
 }
 
 /**
- * @param {QuickJSWASMModule} qjs @param {RunRequest} req
+ * @param {QuickJSWASMModule} qjs @param {number} maxBytes @param {RunRequest} req
  * @returns {GuestOutcome}
  */
-function runGuest(qjs, req) {
+function runGuest(qjs, maxBytes, req) {
   let stoppedByHost = false;
   let describeDeadline = 0;
   const mustStop = () => stoppedByHost || Atomics.load(control, STOP) !== 0 || Date.now() > req.deadline;
@@ -146,6 +147,12 @@ function runGuest(qjs, req) {
     // QuickJS does not record where an interrupt hit (it reports the enclosing function's first line),
     // so a stopped program gets no line rather than a wrong one.
     if (mustStop()) return { type: 'interrupted' };
+    // When memory is so short that QuickJS cannot even allocate its "out of memory" error, the
+    // exception is null. The instance's memory never shrinks, so its size tells how high the run went.
+    const nullish = ctx.typeof(thrown) === 'undefined' || ctx.sameValue(thrown, ctx.null);
+    if (nullish && qjs.getWasmMemory().buffer.byteLength >= maxBytes * NEAR_FULL) {
+      return { type: 'thrown', phase, error: { fromPrimitive: false, name: 'InternalError', message: 'out of memory' } };
+    }
     return { type: 'thrown', phase, error: describe(thrown) };
   };
 
@@ -181,7 +188,7 @@ port.on('message', async (/** @type {RunRequest} */ req) => {
   let outcome;
   try {
     qjs = await instance.module;
-    outcome = runGuest(qjs, req);
+    outcome = runGuest(qjs, instance.maxBytes, req);
   } catch (err) {
     // A trap inside WebAssembly (V8 stack overflow, abort on exhausted memory). The instance is
     // discarded with the run, so the next run starts clean.

@@ -243,7 +243,7 @@ class SandboxRun {
 
   private onDone(outcome: GuestOutcome): void {
     if (this.finished) return;
-    const error = outcomeToError(outcome, { stop: this.stop, source: this.opts.code, timeoutMs: this.run.limits.timeoutMs });
+    const error = outcomeToError(outcome, { stop: this.stop, source: this.opts.code, limits: this.run.limits });
     this.settle(error);
     releaseWorker(this.worker);
   }
