@@ -4,14 +4,24 @@ import { highlightProgram } from './highlight.ts';
 // A plain textarea over a highlighted copy of its text: native editing (undo, selection, IME, copy and
 // paste) with syntax colours, and no editor library. Ctrl/Cmd+Enter runs; Tab indents.
 
-export const EXAMPLE_PROGRAM = `// Runs directly in the simulator: no model needed.
+/** A first program per world, replaced when the world changes unless the person has edited it. */
+export const EXAMPLES: Record<string, string> = {
+  tabletop: `// Runs directly in the simulator: no model needed.
 const blocks = getObjects().filter((o) => o.kind === 'block');
 for (const block of blocks) {
   putOn(block.name, 'middle');
   say(\`stacked the \${block.name}\`);
 }
 home();
-`;
+`,
+  mobile: `// Runs directly in the simulator: no model needed.
+say(\`starting at \${JSON.stringify(getPose())}\`);
+goTo('door');
+goTo('kitchen');
+turn(180);
+print(scan());
+`,
+};
 
 export class Editor {
   readonly root: HTMLElement;
@@ -24,7 +34,7 @@ export class Editor {
       class: 'editor-input',
       attrs: { spellcheck: 'false', autocapitalize: 'off', autocomplete: 'off', 'aria-label': 'program editor' },
     });
-    this.textarea.value = EXAMPLE_PROGRAM;
+    this.textarea.value = EXAMPLES.tabletop!;
     this.code = el('code', { class: 'hljs' });
     const layer = el('pre', { class: 'editor-highlight', attrs: { 'aria-hidden': 'true' } }, this.code);
     this.runButton = el('button', { class: 'run', text: 'Run program', title: 'Ctrl+Enter', attrs: { type: 'button' } });
@@ -50,6 +60,11 @@ export class Editor {
       }
     });
     this.paint();
+  }
+
+  /** Shows the new world's example, unless the person has written something of their own. */
+  worldChanged(from: string, to: string): void {
+    if (from !== to && this.textarea.value === EXAMPLES[from] && EXAMPLES[to]) this.set(EXAMPLES[to]!);
   }
 
   set(source: string): void {

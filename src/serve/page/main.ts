@@ -80,6 +80,7 @@ document.body.append(
 );
 
 let modelReady = false;
+let shownWorld = 'tabletop';
 function setBusy(busy: boolean): void {
   probe.busy = busy;
   editor.runButton.disabled = busy;
@@ -106,6 +107,8 @@ function onMessage(msg: ServerMessage): void {
       askButton.disabled = probe.busy || !modelReady;
       askButton.title = modelReady ? '' : msg.status.model.text;
       controls.robotMode(msg.status.kind === 'ros');
+      editor.worldChanged(shownWorld, msg.status.world);
+      shownWorld = msg.status.world;
       controls.world.value = msg.status.world;
       controls.showSpeed(msg.status.speed);
       return;

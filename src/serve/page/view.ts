@@ -116,7 +116,8 @@ export class View {
   }
 
   private requestRender(): void {
-    if (this.pending) return;
+    // Nothing worth a frame until a world arrives (and compiling shaders for an empty scene delays it).
+    if (this.pending || !this.graph) return;
     this.pending = true;
     requestAnimationFrame(() => {
       this.pending = false;
