@@ -10,9 +10,6 @@
 // has stopped the program (the host's interrupt handler then ends it; nothing the guest does still
 // reaches the host).
 
-/** Key of the marker that stands in for functions, symbols and bigints in primitive arguments. */
-export const UNSERIALISABLE_KEY = '$unserialisable';
-
 export const GUEST_PRELUDE = String.raw`(function (hostCall, programFile, globalsJson, aliasesJson) {
   'use strict';
   const G = globalThis;
