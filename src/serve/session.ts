@@ -83,7 +83,9 @@ export class Session {
 
   async start(): Promise<void> {
     this.send({ type: 'hello', status: this.status(), limits: { source: MAX_SOURCE_CHARS, instruction: MAX_INSTRUCTION_CHARS } });
-    await this.changeScene(this.options);
+    // In the scene queue like any later change, so an early "reset" cannot race the first world.
+    this.sceneOps = this.changeScene(this.options);
+    await this.sceneOps;
     this.stream.start();
   }
 
@@ -132,7 +134,7 @@ export class Session {
     };
   }
 
-  /** Simulators are paced for watching; a robot (and its rehearsal) keeps its own time. */
+  /** Simulators (a robot's rehearsal twin too) are paced for watching; a real robot keeps its own time. */
   private applySpeed(backend: Backend): void {
     const paceable = paceableOf(backend);
     if (paceable) paceable.pace = this.speed === null ? null : this.pacer.pace;
