@@ -68,7 +68,8 @@ export async function main(argv: string[]): Promise<number> {
   const checker = new ProgramChecker(generateDts(opened.primitives));
   const target: AskTarget = {
     state: () => opened.backend.state(),
-    execute: (source, o) => executeProgram({ source, target: opened, signal: o.signal, onEvent: o.onEvent }),
+    execute: (source, o) =>
+      executeProgram({ source, target: opened, signal: o.signal, onEvent: o.onEvent, prelude: o.prelude, rehearse: options.rehearse }),
   };
   const transcript = new Transcript();
   transcript.write({ type: 'session', model: model.label, target: opened.label, world: options.world, rounds, verify: !values['no-verify'] });

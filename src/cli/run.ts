@@ -28,9 +28,6 @@ export async function main(argv: string[]): Promise<number> {
   const source = await readProgram(positionals[0]!);
   const target = await openBackend(options);
   const stop = abortOnSignals();
-  // Ctrl-C stops the robot from here, at once, whatever the program is doing (mid-call, or computing
-  // between calls); the sandbox abort that follows ends the program.
-  stop.signal.addEventListener('abort', () => void target.backend.halt(), { once: true });
   try {
     const result = await executeProgram({
       source,

@@ -75,11 +75,16 @@ export async function executeProgram(opts: ExecuteOptions): Promise<ExecuteResul
       return notRun(opts.target, toErrorInfo(err, 'connection'), started, rehearsal);
     }
   }
+  // An abort (Ctrl-C, e-stop) stops the robot from here, at once, whatever the program is doing
+  // (mid-call, or computing between calls); the sandbox abort that follows ends the program.
+  const haltNow = () => void backend.halt();
+  opts.signal?.addEventListener('abort', haltNow, { once: true });
   try {
     const signal = faults && opts.signal ? AbortSignal.any([opts.signal, faults]) : (faults ?? opts.signal);
     const result = await runProgram({ ...program, backend, signal, onEvent: opts.onEvent });
     return rehearsal ? { ...result, rehearsal } : result;
   } finally {
+    opts.signal?.removeEventListener('abort', haltNow);
     guard?.endProgram();
   }
 }
