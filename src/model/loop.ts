@@ -3,6 +3,8 @@ import type { ProgramChecker } from '../check/index.ts';
 import type { CheckReport } from '../check/report.ts';
 import { WandError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
 import type { RunEvent, RunResult } from '../run/result.ts';
+import type { CandidateSimulator } from '../select/pool.ts';
+import { sampleAndSelect, type CandidatesRecord } from '../select/round.ts';
 import { addUsage, type ChatMessage, type ChatModel, type Completion, type Usage } from './chat.ts';
 import { draftProgram } from './draft.ts';
 import { observationText } from './observation.ts';
@@ -45,6 +47,8 @@ export type AskEvent =
   | { type: 'run'; round: number; event: RunEvent }
   | { type: 'result'; round: number; result: RunResult }
   | { type: 'verdict'; round: number; verdict: Verdict }
+  /** With samples > 1: what became of the round's candidates in simulation, before the target runs one. */
+  | { type: 'candidates'; round: number; candidates: CandidatesRecord }
   | { type: 'end'; outcome: AskOutcome };
 
 export interface RoundRecord {
@@ -54,6 +58,8 @@ export interface RoundRecord {
   /** The `wand run` result, or null when the checks failed and nothing moved. */
   result: RunResult | null;
   verdict?: Verdict;
+  /** With samples > 1: the candidates tried in simulation; `program` is the chosen one (or the first). */
+  candidates?: CandidatesRecord;
 }
 
 export interface AskOutcome {
@@ -76,6 +82,8 @@ export interface AskOptions {
   verify?: boolean;
   /** How deep helpers may call further undefined helpers (default 3). */
   helperDepth?: number;
+  /** Candidate programs per round, tried in simulation before one runs on the target (default 1; needs `simulator`). */
+  samples?: number;
   signal?: AbortSignal;
   onEvent?: (event: AskEvent) => void;
 }
@@ -92,6 +100,10 @@ export interface AskDeps {
    * `world.extraApi` for the prompt and in the checker's extra declarations.
    */
   prelude?: string;
+  /** Judges a clean run instead of the model's verifier (the benchmark's success predicate). */
+  judge?: (initial: StateSnapshot, result: RunResult) => Verdict;
+  /** Where candidate programs are tried when `samples` > 1. */
+  simulator?: CandidateSimulator;
 }
 
 export async function ask(instruction: string, deps: AskDeps, opts: AskOptions = {}): Promise<AskOutcome> {
@@ -144,6 +156,7 @@ class AskRun {
 
   /** One round: write, check, run, verify. True when the task is done. */
   private async attempt(): Promise<boolean> {
+    if ((this.opts.samples ?? 1) > 1 && this.deps.simulator) return this.attemptSampled(this.deps.simulator);
     const draft = await draftProgram(
       this.messages,
       {
@@ -167,7 +180,57 @@ class AskRun {
       this.feedback(checkFeedback(check.diagnostics, program));
       return false;
     }
+    return this.runOnTarget(program, check);
+  }
 
+  /** A round with K candidates: draft all, try them in simulation, run the best one on the target. */
+  private async attemptSampled(simulator: CandidateSimulator): Promise<boolean> {
+    const sampled = await sampleAndSelect({
+      samples: this.opts.samples!,
+      messages: this.messages,
+      draft: (messages, helpers) =>
+        draftProgram(
+          messages,
+          {
+            // Parallel replies are not streamed: their deltas would interleave.
+            complete: (m, purpose) => this.complete(m, purpose, false),
+            onHelper: (name, code) => this.emit({ type: 'helper', round: this.round, name, code }),
+          },
+          { checker: this.deps.checker, helpers, helperDepth: this.opts.helperDepth },
+        ),
+      helpers: this.session.helpers,
+      simulator,
+      before: this.deps.target.state(),
+      prelude: this.deps.prelude,
+      signal: this.opts.signal,
+      judge: (result) => this.judge(result),
+      cheapJudge: Boolean(this.deps.judge),
+      verify: this.opts.verify !== false,
+    });
+    this.emit({ type: 'candidates', round: this.round, candidates: sampled.record });
+    const chosen = sampled.chosen;
+    if (!chosen) {
+      const shown = sampled.drafts.find((d) => d.program !== null) ?? sampled.drafts[0]!;
+      this.lastReply = shown.reply;
+      this.record({ program: shown.program, check: shown.check, result: null, candidates: sampled.record }, sampled.line);
+      this.messages.push(...sampled.feedback);
+      return false;
+    }
+    // The winner's conversation and helpers become the session's, as if it had been the only reply.
+    this.lastReply = chosen.draft.reply;
+    this.messages.splice(0, this.messages.length, ...chosen.messages);
+    for (const [name, code] of chosen.helpers) this.session.helpers.set(name, code);
+    this.emit({ type: 'program', round: this.round, program: chosen.draft.program });
+    this.emit({ type: 'check', round: this.round, check: chosen.draft.check });
+    return this.runOnTarget(chosen.draft.program, chosen.draft.check, { record: sampled.record, line: sampled.line, sim: chosen.sim, verdict: chosen.verdict });
+  }
+
+  /** Runs a checked program on the target and judges the outcome. True when the task is done. */
+  private async runOnTarget(
+    program: string,
+    check: CheckReport,
+    sampled?: { record: CandidatesRecord; line: string; sim: RunResult; verdict?: Verdict },
+  ): Promise<boolean> {
     this.throwIfAborted();
     const before = this.deps.target.state();
     const result = await this.deps.target.execute(program, {
@@ -177,36 +240,43 @@ class AskRun {
     });
     this.final = result;
     this.emit({ type: 'result', round: this.round, result });
-    const round: RoundRecord = { program, check, result };
+    const round: RoundRecord = { program, check, result, ...(sampled ? { candidates: sampled.record } : {}) };
+    const record = (line: string) => this.record(round, sampled ? `${sampled.line}; ${line}` : line);
     if (!result.ok) {
-      this.record(round, `ran and failed: ${errorText(result)}`);
+      record(`ran and failed: ${errorText(result)}`);
       if (result.error?.kind === 'aborted') throw new WandError('aborted', result.error.message);
       this.feedback(runFeedback(result, before, program));
       return false;
     }
     if (this.opts.verify === false) {
-      this.record(round, 'ran without error (not verified)');
+      record('ran without error (not verified)');
       return true;
     }
 
-    // The verifier judges the whole task: the world when the instruction was given against the world now.
-    const verdict = parseVerdict(await this.complete(verifyMessages(this.deps.world, this.instruction, this.initial, result), 'verify'));
+    // A model verdict on the simulated copy stands when the target ended where the copy did.
+    const verdict = sampled?.verdict && !this.deps.judge && sameOutcome(sampled.sim, result) ? sampled.verdict : await this.judge(result);
     round.verdict = verdict;
     this.emit({ type: 'verdict', round: this.round, verdict });
-    this.record(round, verdict.done ? `ran; verified done${verdict.critique ? ` (${verdict.critique})` : ''}` : `ran; verifier: not done (${verdict.critique})`);
+    record(verdict.done ? `ran; verified done${verdict.critique ? ` (${verdict.critique})` : ''}` : `ran; verifier: not done (${verdict.critique})`);
     if (verdict.done) return true;
     this.feedback(verdictFeedback(verdict.critique, result, before));
     return false;
   }
 
-  private async complete(messages: ChatMessage[], purpose: Purpose): Promise<string> {
+  /** The verifier judges the whole task: the world when the instruction was given against the world now. */
+  private async judge(result: RunResult): Promise<Verdict> {
+    if (this.deps.judge) return this.deps.judge(this.initial, result);
+    return parseVerdict(await this.complete(verifyMessages(this.deps.world, this.instruction, this.initial, result), 'verify'));
+  }
+
+  private async complete(messages: ChatMessage[], purpose: Purpose, stream = true): Promise<string> {
     this.throwIfAborted();
     // Snapshot: the array grows after the request, but the event must say what was sent.
     const sent = [...messages];
     this.emit({ type: 'request', round: this.round, purpose, messages: sent });
     const completion = await this.deps.model.complete(sent, {
       signal: this.opts.signal,
-      onDelta: (text) => this.emit({ type: 'delta', round: this.round, purpose, text }),
+      ...(stream ? { onDelta: (text: string) => this.emit({ type: 'delta', round: this.round, purpose, text }) } : {}),
     });
     addUsage(this.usage, completion);
     addUsage(this.session.usage, completion);
@@ -254,4 +324,14 @@ class AskRun {
     this.emit({ type: 'end', outcome });
     return outcome;
   }
+}
+
+/** Did the target end where the simulated copy did (every object within 1 cm, same grasp)? */
+function sameOutcome(sim: RunResult, real: RunResult): boolean {
+  if (sim.ok !== real.ok || sim.state.holding !== real.state.holding) return false;
+  const there = new Map(sim.state.objects.map((o) => [o.name, o.position]));
+  return real.state.objects.every((o) => {
+    const p = there.get(o.name);
+    return p !== undefined && Math.hypot(p.x - o.position.x, p.y - o.position.y, p.z - o.position.z) <= 0.01;
+  });
 }
