@@ -10,18 +10,11 @@ import { WandError } from '../src/core/errors.ts';
 import { MotionController, type BaseIO } from '../src/safety/controller.ts';
 import { Envelope } from '../src/safety/envelope.ts';
 import { wand } from './helpers/cli.ts';
+import { rejection } from './helpers/errors.ts';
 
 const never = new AbortController().signal;
 const ctx = (backend: MobileBackend, signal = never): PrimitiveContext<MobileBackend> => ({ backend, signal, output() {}, say() {} });
 
-async function rejection(p: Promise<unknown>): Promise<WandError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WandError);
-  return err as WandError;
-}
 
 describe('mobile simulator', () => {
   it('drives and turns closed-loop with the API conventions (metres, degrees, counter-clockwise positive)', async () => {

@@ -5,6 +5,7 @@ import { parseRobotConfig } from '../src/ros/config.ts';
 import { ServiceCallError, callService } from '../src/ros/service.ts';
 import { validateCommand } from '../src/ros/messages.ts';
 import { RosbridgeTestServer, type BridgeOptions } from './helpers/rosbridge-server.ts';
+import { rejection } from './helpers/errors.ts';
 
 // The ROS backend against a rosbridge protocol server on loopback, with the real roslib client.
 
@@ -31,14 +32,6 @@ async function setup(config: object = FAST, bridgeOpts: BridgeOptions = {}) {
 const cmds = (bridge: RosbridgeTestServer, from = 0) =>
   bridge.publishes('/cmd_vel').filter((f) => f.t >= from).map((f) => ({ t: f.t, linear: f.frame.msg.linear.x as number, angular: f.frame.msg.angular.z as number }));
 
-async function rejection(p: Promise<unknown>): Promise<WandError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WandError);
-  return err as WandError;
-}
 
 /** Resolves when the bridge has seen a non-zero velocity command. */
 async function moving(bridge: RosbridgeTestServer): Promise<void> {
