@@ -36,6 +36,17 @@ describe('program checks', () => {
     expect(r.diagnostics[6]!.message).toContain('wait(seconds)');
   });
 
+  it('rejects array callbacks that are async unless Promise.all awaits them', () => {
+    const r = checker.check("const bs = getObjects();\nbs.forEach(async (b) => { await pick(b.name); });\nconst done = bs.map(async function (b) { await pick(b.name); });");
+    expect(r.diagnostics.map((d) => [d.line, d.source])).toEqual([
+      [2, 'whitelist'],
+      [3, 'whitelist'],
+    ]);
+    expect(r.diagnostics[0]!.message).toMatch(/\.forEach\(\) does not wait for an async callback.*for\.\.\.of/);
+    expect(checker.check('await Promise.all(getObjects().map(async (b) => { await pick(b.name); }));').ok).toBe(true);
+    expect(checker.check("getObjects().forEach((b) => putOn(b.name, 'middle'));").ok).toBe(true);
+  });
+
   it('lists undefined helpers but treats a near-miss of an API name as a typo', () => {
     const r = checker.check("const pts = pointsOnLine(namedPosition('top left corner'), namedPosition('middle'), 3);\npickUp('red block');", {
       allowMissing: true,

@@ -82,6 +82,19 @@ describe('sandbox: programs', () => {
     ]);
   });
 
+  it('runs what async callbacks left pending before the run counts as finished', async () => {
+    const r = await run(`getObjects().forEach(async (b) => {\n  await pick(b.name);\n  await place('middle');\n});\nprint('looped');`);
+    expect(r.ok).toBe(true);
+    expect(names(r.received)).toEqual([
+      ['getObjects'],
+      ['pick', 'red block'],
+      ['pick', 'blue block'],
+      ['print', 'looped'],
+      ['place', 'middle'],
+      ['place', 'middle'],
+    ]);
+  });
+
   it('runs TypeScript: annotations, interfaces, casts, generics, enums', async () => {
     const code = [
       'interface Obj { name: string; color: string }',

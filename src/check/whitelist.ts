@@ -33,6 +33,18 @@ const FORBIDDEN_PROPERTIES = new Map([
 
 export const isForbiddenName = (name: string) => Object.hasOwn(FORBIDDEN_NAMES, name);
 
+/** Array methods that call their callback without waiting for the promise an async callback returns. */
+const NON_AWAITING_METHODS = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce', 'flatMap']);
+
+const isAsyncFunction = (node: ts.Node) =>
+  (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) && !!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+
+/** `Promise.all(xs.map(async ...))` does wait for every callback. */
+function awaitedByPromiseAll(call: ts.CallExpression): boolean {
+  const p = call.parent;
+  return ts.isCallExpression(p) && ts.isPropertyAccessExpression(p.expression) && p.expression.getText() === 'Promise.all' && p.arguments[0] === call;
+}
+
 /** An identifier that names a value in scope (not a property name or a declaration's own key). */
 function isReference(node: ts.Identifier): boolean {
   const p = node.parent;
@@ -67,6 +79,17 @@ export function checkWhitelist(sf: ts.SourceFile): CheckDiagnostic[] {
       flag(node, 'import() is not allowed: modules are not available');
     } else if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
       flag(node, 'import.meta is not available');
+    } else if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      NON_AWAITING_METHODS.has(node.expression.name.text) &&
+      node.arguments.some(isAsyncFunction) &&
+      !awaitedByPromiseAll(node)
+    ) {
+      flag(
+        node.expression.name,
+        `.${node.expression.name.text}() does not wait for an async callback: what follows its first await runs after the program has moved on, and its errors are lost; the API functions are synchronous, so use a plain callback or a for...of loop`,
+      );
     } else if (ts.isWithStatement(node)) {
       flag(node, 'the with statement is not allowed');
     } else if (ts.isIdentifier(node) && isForbiddenName(node.text) && isReference(node)) {

@@ -170,6 +170,12 @@ function runGuest(qjs, maxBytes, req) {
     const state = ctx.getPromiseState(program.value);
     if (state.type === 'rejected') return failed(state.error, 'program');
     if (state.type === 'fulfilled') {
+      // Work the program started but did not await (an async callback's continuation) still runs, in order,
+      // before the run counts as finished: the robot must not be reported done while calls are pending.
+      while (rt.hasPendingJob() && !mustStop()) {
+        const jobs = rt.executePendingJobs();
+        if (jobs.error) return failed(jobs.error, 'program');
+      }
       return mustStop() ? { type: 'interrupted' } : { type: 'ok' };
     }
     if (!rt.hasPendingJob()) {
