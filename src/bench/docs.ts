@@ -1,0 +1,99 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BLOCK_SIZE, NAMED_POSITIONS } from '../../primitives/tabletop/world.ts';
+import {
+  COLOR_SPLIT,
+  DIRECTION_SPLIT,
+  EXTREME_SPLIT,
+  LINE_SPLIT,
+  MAGNITUDE_SPLIT,
+  ORDINAL_SPLIT,
+  PLACE_SPLIT,
+} from '../tasks/attributes.ts';
+import { ON_BLOCK_XY, ON_BOWL_XY, ON_POSITION_XY, UNMOVED } from '../tasks/predicates.ts';
+import { generateEpisodes } from '../tasks/suite.ts';
+import { TEMPLATES } from '../tasks/templates.ts';
+import { PREDICATE_NOT_DONE } from './run.ts';
+
+// docs/benchmark.md, "What success means", generated from the templates and the predicates' constants so
+// the published definitions cannot drift from the code; a test fails when they do.
+// Regenerate: node --import tsx src/bench/docs.ts
+
+export const BENCHMARK_DOC = fileURLToPath(new URL('../../docs/benchmark.md', import.meta.url));
+
+const cm = (m: number) => `${+(m * 100).toFixed(1)} cm`;
+const list = (xs: readonly string[]) => xs.map((x) => `"${x}"`).join(', ');
+
+export function benchmarkMarkdown(): string {
+  const examples = new Map<string, string>();
+  for (const e of generateEpisodes({ split: 'all', episodes: 1, seed: 0 })) if (!examples.has(e.template)) examples.set(e.template, e.instruction);
+  const rows = TEMPLATES.map((t) => `| \`${t.id}\` | ${t.split} | ${examples.get(t.id)} | ${t.success} |`);
+  const named = Object.entries(NAMED_POSITIONS)
+    .map(([name, p]) => `${name} (${p.x}, ${p.y})`)
+    .join(', ');
+  return `<!-- Generated from src/tasks/ by \`node --import tsx src/bench/docs.ts\`; edit the templates, not this file. -->
+
+## What success means
+
+\`wand bench\` measures task success the way Code as Policies was evaluated. Each episode is an
+instruction template filled in with attributes (colours, places, directions, ...) and a tabletop scene
+drawn from the seed; \`--seed S\` names the same episodes on every machine. An episode is a fresh
+\`wand ask\` loop on its own simulated tabletop, and it **succeeds when the template's predicate holds on the
+objects before the instruction and after the loop ends**, whatever the model or its verifier believed.
+The predicate is resolved from the initial state: "the block closest to the bowl" means the block that was
+closest when the instruction was given.
+
+### Thresholds
+
+| Relation | Holds when |
+|---|---|
+| on a named position | the object's centre is within ${cm(ON_POSITION_XY)} of the position in x-y, and it is still on the table |
+| in (on) a bowl | the centre is within ${cm(ON_BOWL_XY)} of the bowl's centre in x-y and above the bowl's bottom |
+| on a block | the centre is within ${cm(ON_BLOCK_XY)} of the lower block's centre in x-y and at least ${cm(BLOCK_SIZE / 4)} above it |
+| did not move | the centre moved at most ${cm(UNMOVED)} (in x, y and z) |
+
+Positions are centres in metres in the table frame (x away from the robot, y to its left); "top" is +x,
+"left" is +y. Named positions: ${named}.
+
+### Templates
+
+| Template | Template split | Example (seed 0) | Success means |
+|---|---|---|---|
+${rows.join('\n')}
+
+### Seen and unseen
+
+The **seen** split is the seen templates with seen attributes. The **unseen** split is the seen templates
+with unseen attributes plus the unseen templates (with seen attributes). \`--episodes N\` draws N episodes per
+template and attribute split.
+
+| Attribute | Seen | Unseen |
+|---|---|---|
+| colours | ${list(COLOR_SPLIT.seen)} | ${list(COLOR_SPLIT.unseen)} |
+| places | ${list(PLACE_SPLIT.seen)} | ${list(PLACE_SPLIT.unseen)} |
+| directions | ${list(DIRECTION_SPLIT.seen)} | ${list(DIRECTION_SPLIT.unseen)} |
+| ordinals | ${list(ORDINAL_SPLIT.seen)} | ${list(ORDINAL_SPLIT.unseen)} |
+| distances | ${list(MAGNITUDE_SPLIT.seen)} | ${list(MAGNITUDE_SPLIT.unseen)} |
+| closest / farthest | ${list(EXTREME_SPLIT.seen)} | ${list(EXTREME_SPLIT.unseen)} |
+| line orientations | ${list(LINE_SPLIT.seen)} | ${list(LINE_SPLIT.unseen)} |
+
+### Inside the loop
+
+By default (\`--verifier predicate\`) the predicate also judges each clean run inside the loop, in place of
+the model's verifier, so an episode costs no verification requests. The model is then told only
+"${PREDICATE_NOT_DONE}", never the predicate's reason, which could give the answer away ("the closest
+block is not on the top side"). \`--verifier model\` uses the model's own verifier; success is still the
+predicate on the final state, and a run the verifier accepted but the predicate rejects is reported as
+\`false_done\`.
+
+\`--llm oracle\` answers every episode with its template's reference program: it checks the harness and the
+simulator (every episode should succeed) and measures what Wand adds around a model.
+`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  mkdirSync(dirname(BENCHMARK_DOC), { recursive: true });
+  writeFileSync(BENCHMARK_DOC, benchmarkMarkdown());
+  console.log(`${BENCHMARK_DOC} updated`);
+}
