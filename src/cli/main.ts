@@ -16,9 +16,13 @@ function help(): string {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  if (!command) {
+    process.stderr.write(help() + '\n');
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(help() + '\n');
-    return command ? 0 : 2;
+    return 0;
   }
   const entry = COMMANDS[command];
   if (!entry) throw new UsageError(`unknown command "${command}"\n\n${help()}`);
