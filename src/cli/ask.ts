@@ -11,6 +11,9 @@ import { outcomeText, progressLine } from '../model/progress.ts';
 import type { PromptWorld } from '../model/prompt.ts';
 import { AskSession } from '../model/session.ts';
 import { Transcript, recordEvent } from '../model/transcript.ts';
+import { EMBEDDINGS_ENV_USAGE, embedderFromEnv } from '../skills/embed.ts';
+import type { SkillSession, SkillsJson } from '../skills/session.ts';
+import { DEFAULT_SKILLS_DIR } from '../skills/store.ts';
 import { abortOnSignals } from './signals.ts';
 import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
 
@@ -28,8 +31,12 @@ ${BACKEND_USAGE}
   --no-verify               count a run without errors as done (skip the model's verdict)
   --stream                  stream the model's replies
   --json                    print one JSON object per instruction instead of the progress report
+  --skills DIR              the skills library: stored tools offered when they fit, new verified
+                            tools kept (default ${DEFAULT_SKILLS_DIR})
+  --no-skills               neither offer stored skills nor store new ones
 
 ${MODEL_ENV_USAGE}
+${EMBEDDINGS_ENV_USAGE}
 
 Exit code: 0 when done, 1 when not done or failed, 2 for usage errors, 130 when stopped by Ctrl-C.
 Every session is saved as JSON Lines under .wand/sessions/.`;
@@ -45,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
       'no-verify': { type: 'boolean' },
       stream: { type: 'boolean' },
       json: { type: 'boolean' },
+      skills: { type: 'string' },
+      'no-skills': { type: 'boolean' },
     },
     USAGE,
   );
@@ -55,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
   if (llm !== 'openai' && llm !== 'manual') throw new UsageError(`--llm must be "openai" or "manual", got "${llm}"`);
   const options = backendOptionsFrom(values);
   const json = Boolean(values.json);
+  if (values['no-skills'] && values.skills !== undefined) throw new UsageError('use either --skills DIR or --no-skills, not both');
 
   // The endpoint is checked before the simulator loads, so a missing key fails at once.
   const model: ChatModel =
@@ -74,9 +84,18 @@ export async function main(argv: string[]): Promise<number> {
   const transcript = new Transcript();
   transcript.write({ type: 'session', model: model.label, target: opened.label, world: options.world, rounds, verify: !values['no-verify'] });
   const session = new AskSession();
+  const skills: SkillSession | null = values['no-skills']
+    ? null
+    : new (await import('../skills/session.ts')).SkillSession(opened, options, {
+        dir: values.skills as string | undefined,
+        embedder: embedderFromEnv(process.env),
+        transcript,
+      });
   const stop = abortOnSignals();
   const write = (text: string) => process.stdout.write(text + '\n');
   let warmed = false;
+  /** Progress lines about the instruction's skills, shown right under it. */
+  let skillLines: string[] = [];
 
   const onEvent = (e: AskEvent) => {
     recordEvent(transcript, e);
@@ -88,19 +107,27 @@ export async function main(argv: string[]): Promise<number> {
     if (json) return;
     const line = progressLine(e);
     if (line !== undefined) write(line);
+    if (e.type === 'start') skillLines.splice(0).forEach((l) => write(l));
   };
 
   if (!json) write(`Model: ${model.label}\nTarget: ${opened.label}`);
   let code = 0;
   try {
     for (const instruction of instructions) {
-      const outcome = await ask(instruction, { model, checker, target, world: promptWorld(opened, options.world), session }, {
+      const offered = await skills?.before(instruction, stop.signal);
+      skillLines = offered?.lines ?? [];
+      const offer = offered?.offer;
+      const world = { ...promptWorld(opened, options.world), ...(offer?.extraApi ? { extraApi: offer.extraApi } : {}) };
+      const deps = { model, checker: offer?.checker ?? checker, target, world, session, ...(offer?.prelude ? { prelude: offer.prelude } : {}) };
+      const outcome = await ask(instruction, deps, {
         rounds,
         verify: !values['no-verify'],
         signal: stop.signal,
         onEvent,
       });
-      write(json ? JSON.stringify(jsonOutcome(outcome, transcript.displayPath)) : outcomeText(outcome, transcript.displayPath));
+      const learned = await skills?.after(instruction, outcome, stop.signal);
+      if (!json) learned?.lines.forEach((l) => write(l));
+      write(json ? JSON.stringify(jsonOutcome(outcome, transcript.displayPath, learned?.json)) : outcomeText(outcome, transcript.displayPath));
       if (!outcome.ok) {
         code = outcome.stopped === 'aborted' ? 130 : 1;
         // A robot should not go on to a follow-up whose premise failed.
@@ -120,7 +147,7 @@ function promptWorld(opened: OpenBackend, profile: string): PromptWorld {
 }
 
 /** The `wand ask --json` contract. */
-function jsonOutcome(o: AskOutcome, transcript: string) {
+function jsonOutcome(o: AskOutcome, transcript: string, skills?: SkillsJson) {
   const { promptTokens, completionTokens, requests } = o.usage;
   return {
     ok: o.ok,
@@ -132,5 +159,6 @@ function jsonOutcome(o: AskOutcome, transcript: string) {
     stopped: o.stopped,
     ...(o.error ? { error: o.error } : {}),
     summary: o.summary,
+    ...(skills ? { skills } : {}),
   };
 }

@@ -4,6 +4,7 @@ import type { CheckReport } from '../check/report.ts';
 import { WandError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
 import type { RunEvent, RunResult } from '../run/result.ts';
 import type { CandidateSimulator } from '../select/pool.ts';
+import { findTools } from '../skills/extract.ts';
 import { sampleAndSelect, type CandidatesRecord } from '../select/round.ts';
 import { addUsage, type ChatMessage, type ChatModel, type Completion, type Usage } from './chat.ts';
 import { draftProgram } from './draft.ts';
@@ -42,6 +43,11 @@ export type AskEvent =
   | { type: 'delta'; round: number; purpose: Purpose; text: string }
   | { type: 'reply'; round: number; purpose: Purpose; text: string; completion: Completion }
   | { type: 'helper'; round: number; name: string; code: string | null }
+  /**
+   * CREATOR's creation step made visible: the program defines a general, documented function (a tool)
+   * before calling it. Emitted per tool, just before the 'program' event that carries the whole program.
+   */
+  | { type: 'tool'; round: number; name: string; signature: string; description: string; code: string }
   | { type: 'program'; round: number; program: string | null; problem?: string }
   | { type: 'check'; round: number; check: CheckReport }
   | { type: 'run'; round: number; event: RunEvent }
@@ -167,6 +173,7 @@ class AskRun {
     );
     this.lastReply = draft.reply;
     const { program, check } = draft;
+    this.emitTools(program);
     this.emit({ type: 'program', round: this.round, program, ...(draft.problem ? { problem: draft.problem } : {}) });
     this.emit({ type: 'check', round: this.round, check });
     if (program === null) {
@@ -220,9 +227,19 @@ class AskRun {
     this.lastReply = chosen.draft.reply;
     this.messages.splice(0, this.messages.length, ...chosen.messages);
     for (const [name, code] of chosen.helpers) this.session.helpers.set(name, code);
+    this.emitTools(chosen.draft.program);
     this.emit({ type: 'program', round: this.round, program: chosen.draft.program });
     this.emit({ type: 'check', round: this.round, check: chosen.draft.check });
     return this.runOnTarget(chosen.draft.program, chosen.draft.check, { record: sampled.record, line: sampled.line, sim: chosen.sim, verdict: chosen.verdict });
+  }
+
+  /** The documented functions the program defines: the tools the model created this round. */
+  private emitTools(program: string | null): void {
+    if (!program) return;
+    for (const t of findTools(program)) {
+      const signature = `${t.name}(${t.params.join(', ')})`;
+      this.emit({ type: 'tool', round: this.round, name: t.name, signature, description: t.description, code: t.code });
+    }
   }
 
   /** Runs a checked program on the target and judges the outcome. True when the task is done. */

@@ -17,6 +17,8 @@ export function progressLine(e: AskEvent): string | undefined {
       return `\nRound ${e.round}`;
     case 'helper':
       return e.code ? `  helper ${e.name} written on request` : `  helper ${e.name}: the reply did not define it`;
+    case 'tool':
+      return `  tool defined: ${e.signature}${e.description ? ` — ${e.description}` : ''}`;
     case 'program':
       return e.program === null ? `  no program: ${e.problem}` : `  program:\n${number(e.program)}`;
     case 'check':

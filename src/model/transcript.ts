@@ -42,6 +42,8 @@ export function recordEvent(transcript: Transcript, e: AskEvent): void {
     }
     case 'helper':
       return transcript.write({ type: 'helper', round: e.round, name: e.name, code: e.code });
+    case 'tool':
+      return transcript.write({ type: 'tool', round: e.round, name: e.name, signature: e.signature, description: e.description, code: e.code });
     case 'program':
       return transcript.write({ type: 'program', round: e.round, program: e.program, ...(e.problem ? { problem: e.problem } : {}) });
     case 'check':
