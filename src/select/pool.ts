@@ -111,7 +111,13 @@ export class SimPool implements CandidateSimulator {
 
   async simulate(programs: string[], state: StateSnapshot, opts: { prelude?: string; signal?: AbortSignal } = {}): Promise<SimRun[]> {
     if (this.closed) throw new WandError('runtime', 'the candidate simulator has been closed');
-    const { scene } = sceneFromState(state.objects);
+    let scene: SimJob['scene'];
+    try {
+      scene = sceneFromState(state.objects).scene;
+    } catch (err) {
+      const error: ErrorInfo = { kind: 'runtime', message: `cannot copy the world for simulation: ${(err as Error).message}` };
+      return programs.map(() => ({ result: null, error, wallMs: 0 }));
+    }
     const jobs = programs.map((source) => this.enqueue({ scene, source, ...(opts.prelude ? { prelude: opts.prelude } : {}) }));
     const onAbort = () => {
       for (const j of jobs) this.cancel(j.pending);
