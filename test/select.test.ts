@@ -12,6 +12,9 @@ import { sceneFromState } from '../src/select/scene-copy.ts';
 import { isOn, movedObjects } from '../src/tasks/predicates.ts';
 import { parseScene } from '../sim/tabletop/scene.ts';
 import { createTabletopSim } from '../sim/tabletop/sim.ts';
+import { wand } from './helpers/cli.ts';
+import { startOpenAIServer, type RecordedRequest } from './helpers/openai-server.ts';
+import { sceneFile } from './helpers/tabletop.ts';
 
 const prims = primitivesFor('tabletop');
 const world: PromptWorld = { profile: 'tabletop', primitives: prims, world: TABLETOP_WORLD };
@@ -160,5 +163,36 @@ describe('scene copy of the current world', () => {
     expect(left).toEqual(['pink block']);
     const z = Object.fromEntries(scene.objects.map((s) => [s.name, s.position.z]));
     expect(z).toEqual({ 'green block': 0.02, 'blue bowl': 0.025, 'red block': 0.026, 'cyan block': 0.06, 'yellow block': 0.1 });
+  });
+});
+
+describe('wand ask --samples', () => {
+  it('tries K candidates from the OpenAI endpoint in worker threads and runs the one that worked', async () => {
+    const server = await startOpenAIServer();
+    const candidates = [js("putOn('red cube', 'blue bowl');"), js("putOn('red block', 'blue bowl');"), js("putOn('red block', 'blue bowl');")];
+    const reply = (req: RecordedRequest): string =>
+      String(req.body.messages[0].content).startsWith('You check whether') ? 'done: yes\ncritique: the red block is in the blue bowl.' : candidates.shift()!;
+    server.push(reply, reply, reply, reply);
+    try {
+      const scene = sceneFile(SCENE.objects);
+      const r = await wand(['ask', 'put the red block in the blue bowl', '--scene', scene, '--samples', '3', '--no-skills', '--json'], {
+        env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: server.url, WAND_MODEL: 'test-model' },
+      });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out).toMatchObject({ ok: true, stopped: 'done', usage: { requests: 4 } });
+      const round = out.rounds[0];
+      expect(round.candidates).toMatchObject({ sampled: 3, tried: 2, succeeded: 1 });
+      expect(round.program).toBe("putOn('red block', 'blue bowl');\n");
+      expect(round.candidates.each[round.candidates.chosen]).toMatchObject({ outcome: 'done', calls: 1 });
+      expect(round.candidates.each.map((c: { outcome: string }) => c.outcome).sort()).toEqual(['done', 'duplicate', 'failed']);
+      // Only the chosen program ran for real.
+      expect(round.result.calls).toHaveLength(1);
+      expect(isOn(out.final.state.objects, 'red block', 'blue bowl')).toBe(true);
+      expect(server.chats()).toHaveLength(4);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -29,6 +29,10 @@ ${BACKEND_USAGE}
   --llm openai|manual       where replies come from (default openai); manual prints the prompt on
                             standard error and reads the reply from standard input, ended by a "." line
   --no-verify               count a run without errors as done (skip the model's verdict)
+  --samples K               ask for K candidate programs per round, try each on its own simulated copy
+                            of the world in parallel worker threads, and run only one that succeeded
+                            there (fewest calls); when none did, all K failures go back to the model
+                            (default 1; tabletop world)
   --stream                  stream the model's replies
   --json                    print one JSON object per instruction instead of the progress report
   --skills DIR              the skills library: stored tools offered when they fit, new verified
@@ -50,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
       model: { type: 'string' },
       llm: { type: 'string' },
       'no-verify': { type: 'boolean' },
+      samples: { type: 'string' },
       stream: { type: 'boolean' },
       json: { type: 'boolean' },
       skills: { type: 'string' },
@@ -63,6 +68,8 @@ export async function main(argv: string[]): Promise<number> {
   const llm = (values.llm as string | undefined) ?? 'openai';
   if (llm !== 'openai' && llm !== 'manual') throw new UsageError(`--llm must be "openai" or "manual", got "${llm}"`);
   const options = backendOptionsFrom(values);
+  const samples = numberFlag(values.samples as string | undefined, 'samples', { integer: true, min: 1 }) ?? 1;
+  if (samples > 1 && options.world !== 'tabletop') throw new UsageError('--samples needs the tabletop world: candidates are tried on simulated copies of it');
   const json = Boolean(values.json);
   if (values['no-skills'] && values.skills !== undefined) throw new UsageError('use either --skills DIR or --no-skills, not both');
 
@@ -75,6 +82,9 @@ export async function main(argv: string[]): Promise<number> {
   // Loaded on demand: the simulator (rapier) and the sandbox are only paid for once the model is configured.
   const [{ openBackend }, { executeProgram }] = await Promise.all([import('../backends/open.ts'), import('../run/execute.ts')]);
   const opened = await openBackend(options);
+  // Candidate workers start warming now, while the first request is out.
+  const pool = samples > 1 ? await import('../select/pool.ts').then((m) => new m.SimPool({ size: Math.min(samples, m.defaultPoolSize()) })) : undefined;
+  void pool?.warm().catch(() => {});
   const checker = new ProgramChecker(generateDts(opened.primitives));
   const target: AskTarget = {
     state: () => opened.backend.state(),
@@ -82,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
       executeProgram({ source, target: opened, signal: o.signal, onEvent: o.onEvent, prelude: o.prelude, rehearse: options.rehearse }),
   };
   const transcript = new Transcript();
-  transcript.write({ type: 'session', model: model.label, target: opened.label, world: options.world, rounds, verify: !values['no-verify'] });
+  transcript.write({ type: 'session', model: model.label, target: opened.label, world: options.world, rounds, verify: !values['no-verify'], samples });
   const session = new AskSession();
   const skills: SkillSession | null = values['no-skills']
     ? null
@@ -118,9 +128,18 @@ export async function main(argv: string[]): Promise<number> {
       skillLines = offered?.lines ?? [];
       const offer = offered?.offer;
       const world = { ...promptWorld(opened, options.world), ...(offer?.extraApi ? { extraApi: offer.extraApi } : {}) };
-      const deps = { model, checker: offer?.checker ?? checker, target, world, session, ...(offer?.prelude ? { prelude: offer.prelude } : {}) };
+      const deps = {
+        model,
+        checker: offer?.checker ?? checker,
+        target,
+        world,
+        session,
+        ...(offer?.prelude ? { prelude: offer.prelude } : {}),
+        ...(pool ? { simulator: pool } : {}),
+      };
       const outcome = await ask(instruction, deps, {
         rounds,
+        samples,
         verify: !values['no-verify'],
         signal: stop.signal,
         onEvent,
@@ -137,6 +156,7 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     stop.dispose();
     if (model instanceof ManualModel) model.close();
+    await pool?.close();
     await opened.backend.dispose();
   }
   return code;

@@ -1,4 +1,5 @@
 import type { AskEvent, AskOutcome } from './loop.ts';
+import { candidatesText } from '../select/round.ts';
 
 // Human-readable progress for `wand ask`: each round's program, checks, calls and verdict as they happen.
 
@@ -36,6 +37,8 @@ export function progressLine(e: AskEvent): string | undefined {
     case 'result':
       if (e.result.ok) return `  ran without error (${e.result.simTimeS.toFixed(1)} s simulated)`;
       return `  failed: ${e.result.error!.kind}${e.result.error!.line !== undefined ? ` at line ${e.result.error!.line}` : ''}: ${e.result.error!.message}`;
+    case 'candidates':
+      return candidatesText(e.candidates);
     case 'verdict':
       return `  verdict: ${e.verdict.done ? 'done' : 'not done'}${e.verdict.critique ? ` — ${e.verdict.critique}` : ''}`;
     default:

@@ -50,6 +50,8 @@ export function recordEvent(transcript: Transcript, e: AskEvent): void {
       return transcript.write({ type: 'check', round: e.round, check: e.check });
     case 'result':
       return transcript.write({ type: 'result', round: e.round, result: e.result });
+    case 'candidates':
+      return transcript.write({ type: 'candidates', round: e.round, ...e.candidates });
     case 'verdict':
       return transcript.write({ type: 'verdict', round: e.round, ...e.verdict });
     case 'end': {

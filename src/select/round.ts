@@ -192,6 +192,29 @@ export function candidatesLine(r: CandidatesRecord): string {
   return `${head}: #${r.chosen + 1} chosen (${c.calls} call${c.calls === 1 ? '' : 's'})`;
 }
 
+/** The progress report's lines for a round's candidates: the summary, then one line per candidate. */
+export function candidatesText(r: CandidatesRecord): string {
+  const lines = r.each.map((c, i) => {
+    const calls = c.calls === undefined ? '' : ` (${c.calls} call${c.calls === 1 ? '' : 's'}${c.simMs === undefined ? '' : `, ${c.simMs < 1000 ? `${c.simMs} ms` : `${(c.simMs / 1000).toFixed(1)} s`}`})`;
+    const what =
+      c.outcome === 'done'
+        ? `✓ succeeded in simulation${calls}${i === r.chosen ? ', chosen' : ''}`
+        : c.outcome === 'failed'
+          ? `✗ ${c.error?.kind ?? 'failed'}${calls}: ${c.error?.message ?? ''}`
+          : c.outcome === 'not_done'
+            ? `✗ not done${calls}: ${c.critique}`
+            : c.outcome === 'check'
+              ? '✗ failed the checks'
+              : c.outcome === 'no_program'
+                ? '✗ no program in the reply'
+                : c.outcome === 'duplicate'
+                  ? `= #${c.duplicateOf! + 1}`
+                  : `· not judged${calls}`;
+    return `    #${i + 1} ${what}`;
+  });
+  return [`  candidates: ${candidatesLine(r)}`, ...lines].join('\n');
+}
+
 function fence(program: string): string {
   return '```js\n' + program.trimEnd() + '\n```';
 }
