@@ -29,11 +29,16 @@ function declaredIdentifiers(sf: ts.SourceFile): Set<string> {
 export function canonicalTokens(code: string): string[] {
   const sf = ts.createSourceFile('skill.ts', code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
   const own = declaredIdentifiers(sf);
-  const names = new Map<string, string>();
+  // Top-level functions are numbered first; every other name afresh within each top-level statement, so
+  // two functions that happen to reuse a parameter name number it the same way as ones that do not.
+  const top = new Map<string, string>();
+  for (const st of sf.statements) if (ts.isFunctionDeclaration(st) && st.name && !top.has(st.name.text)) top.set(st.name.text, `$f${top.size}`);
+  let names = new Map<string, string>();
   const tokens: string[] = [];
   // The syntax tree's leaves are the tokens, in order, with template and regex literals scanned right.
   const visit = (n: ts.Node): void => {
     if (ts.isJSDoc(n)) return;
+    if (n.parent === sf) names = new Map();
     const children = n.getChildren(sf);
     if (children.length) {
       for (const c of children) visit(c);
@@ -41,7 +46,9 @@ export function canonicalTokens(code: string): string[] {
     }
     if (n.kind === ts.SyntaxKind.EndOfFileToken || n.kind === ts.SyntaxKind.SemicolonToken) return;
     let text = n.getText(sf);
-    if (ts.isIdentifier(n) && own.has(text)) {
+    if (ts.isIdentifier(n) && top.has(text) && !names.has(text)) {
+      text = top.get(text)!;
+    } else if (ts.isIdentifier(n) && own.has(text)) {
       if (!names.has(text)) names.set(text, `$${names.size}`);
       text = names.get(text)!;
     } else if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) {

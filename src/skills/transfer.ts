@@ -60,6 +60,13 @@ export function importSkills(store: SkillStore, file: string, now = new Date()):
       continue;
     }
     const profile: SkillProfile = s.profile;
+    const code = s.code.replace(/^(\/\/[^\n]*\n)+\n?/, ''); // the old file header; a new one is written
+    // Duplicates are found before the (slower) type check.
+    const decision = store.decide({ name: s.name, code, profile });
+    if (decision.kind === 'duplicate') {
+      skip(`the library already has it as ${decision.of.name} v${decision.of.version}`);
+      continue;
+    }
     const library = store.active(profile);
     // What it may call: the library's skills, or else the export's own.
     const known = new Map<string, { name: string; signature: string; description: string }>();
@@ -75,7 +82,7 @@ export function importSkills(store: SkillStore, file: string, now = new Date()):
     }
     const added = store.add({
       name: s.name,
-      code: s.code.replace(/^(\/\/[^\n]*\n)+\n?/, ''), // the old file header; a new one is written
+      code,
       signature: check.signatures.get(s.name)!,
       description: check.descriptions.get(s.name) || s.description,
       profile,

@@ -1,0 +1,236 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { primitivesFor } from '../primitives/index.ts';
+import { openSimulator } from '../src/backends/open.ts';
+import type { BackendOptions } from '../src/backends/options.ts';
+import { WandError } from '../src/core/errors.ts';
+import { OpenAIChatModel } from '../src/model/client.ts';
+import { ask, type AskEvent } from '../src/model/loop.ts';
+import { AskSession } from '../src/model/session.ts';
+import { executeProgram } from '../src/run/execute.ts';
+import { findTools, freeCalls } from '../src/skills/extract.ts';
+import { SkillLibrary } from '../src/skills/library.ts';
+import { prepareRehearsal } from '../src/skills/rehearse.ts';
+import { retrieve } from '../src/skills/retrieve.ts';
+import { SkillStore, type NewSkill } from '../src/skills/store.ts';
+import { ROOT } from './helpers/cli.ts';
+import { startOpenAIServer, type OpenAIServer, type Scripted } from './helpers/openai-server.ts';
+
+// The skills library in-process: extraction, versioning and de-duplication, the index on disk, retrieval,
+// and the promotion gate and reuse counters with the real loop, simulator and sandbox, the model played
+// by the scripted OpenAI-compatible server.
+
+const js = (code: string) => '```js\n' + code + '\n```';
+const YES = 'done: yes\ncritique: looks right.';
+const tmp = () => mkdtempSync(join(tmpdir(), 'wand-skills-'));
+
+const LINE_TOOL = `/**
+ * Puts the named objects in an evenly spaced line from start to end.
+ * @param {string[]} names the objects, in order
+ * @param {string | Point} start where the first one goes
+ * @param {string | Point} end where the last one goes
+ */
+function arrangeInLine(names, start, end) {
+  const a = typeof start === 'string' ? namedPosition(start) : start;
+  const b = typeof end === 'string' ? namedPosition(end) : end;
+  names.forEach((name, i) => putOn(name, lerp(a, b, names.length === 1 ? 0.5 : i / (names.length - 1))));
+}`;
+const LERP = `function lerp(a, b, t) {
+  return { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t };
+}`;
+
+function skill(name: string, code: string, extra: Partial<NewSkill> = {}): NewSkill {
+  return {
+    name,
+    code,
+    signature: `${name}()`,
+    description: 'Does a thing.',
+    profile: 'tabletop',
+    requires: [],
+    provenance: { instruction: 'do a thing', date: '2026-01-01T00:00:00.000Z' },
+    ...extra,
+  };
+}
+
+describe('finding tools in a program', () => {
+  it('takes documented top-level functions with the helpers they call, and nothing else', () => {
+    const program = `${LINE_TOOL}\n\nfunction unused() {}\n\narrangeInLine(['red block'], 'middle', 'top side');\n\n// Helper functions, written on request.\n${LERP}\n`;
+    const tools = findTools(program);
+    expect(tools).toHaveLength(1);
+    expect(tools[0]).toMatchObject({
+      name: 'arrangeInLine',
+      description: 'Puts the named objects in an evenly spaced line from start to end.',
+      params: ['names', 'start', 'end'],
+      helpers: ['lerp'],
+    });
+    expect(tools[0]!.bundle).toBe(`${LINE_TOOL}\n\n${LERP}\n`);
+    // An undocumented function is a helper, not a tool; names the program defines are not free calls.
+    expect(findTools(`${LERP}\nlerp({x: 0, y: 0}, {x: 1, y: 1}, 0.5);`)).toEqual([]);
+    expect([...freeCalls(program)].sort()).toEqual(expect.arrayContaining(['namedPosition', 'putOn']));
+    expect(freeCalls(program).has('lerp')).toBe(false);
+  });
+});
+
+describe('the library on disk', () => {
+  it('stores versions instead of overwriting, and refuses copies and near-copies', () => {
+    const store = new SkillStore(tmp());
+    const v1 = store.add(skill('arrangeInLine', `${LINE_TOOL}\n\n${LERP}`));
+    expect(v1).toMatchObject({ stored: { name: 'arrangeInLine', version: 1, file: 'arrangeInLine.v1.ts' }, decision: { kind: 'new' } });
+    const v1File = readFileSync(join(store.dir, 'arrangeInLine.v1.ts'), 'utf8');
+    expect(v1File).toContain('"do a thing"');
+    expect(v1File).toContain(LINE_TOOL);
+
+    // The same code with other names, comments and layout is the same skill, whatever it is called.
+    const renamed = `// lines things up\nfunction lineUp(objs, from, to) {\n  const a = typeof from === "string" ? namedPosition(from) : from;\n  const b = typeof to === "string" ? namedPosition(to) : to;\n  objs.forEach((o, k) => putOn(o, mix(a, b, objs.length === 1 ? 0.5 : k / (objs.length - 1)),));\n}\nfunction mix(p, q, s) { return { x: p.x + (q.x - p.x) * s, y: p.y + (q.y - p.y) * s } }`;
+    expect(store.add(skill('lineUp', renamed))).toMatchObject({ stored: null, decision: { kind: 'duplicate', similarity: 1, of: { name: 'arrangeInLine' } } });
+    // A tweaked constant is a near-copy.
+    const tweaked = `${LINE_TOOL.replace('0.5', '0.4')}\n\n${LERP}`;
+    expect(store.add(skill('arrangeInLine', tweaked)).decision).toMatchObject({ kind: 'duplicate', of: { version: 1 } });
+
+    // A different body under the same name is a new version; the old file stays as it was.
+    const other = `/** Puts the named objects in a line, nearest first. */\nfunction arrangeInLine(names, start, end) {\n  const a = namedPosition(start);\n  const b = namedPosition(end);\n  const sorted = [...names].sort((m, n) => getObject(m).position.x - getObject(n).position.x);\n  for (let i = 0; i < sorted.length; i++) putOn(sorted[i], { x: a.x + ((b.x - a.x) * i) / Math.max(1, sorted.length - 1), y: a.y + ((b.y - a.y) * i) / Math.max(1, sorted.length - 1) });\n}`;
+    expect(store.add(skill('arrangeInLine', other))).toMatchObject({ stored: { version: 2, file: 'arrangeInLine.v2.ts' }, decision: { kind: 'version' } });
+    expect(readFileSync(join(store.dir, 'arrangeInLine.v1.ts'), 'utf8')).toBe(v1File);
+    expect(store.read().skills.map((s) => `${s.name}@${s.version}`)).toEqual(['arrangeInLine@1', 'arrangeInLine@2']);
+    expect(store.active('tabletop').map((s) => s.version)).toEqual([2]);
+    expect(store.active('mobile')).toEqual([]);
+  });
+
+  it('reports a hand-broken index with the entry and field at fault, and never overwrites it', async () => {
+    const store = new SkillStore(tmp());
+    store.add(skill('arrangeInLine', LINE_TOOL));
+    const index = JSON.parse(readFileSync(store.indexPath, 'utf8'));
+    index.skills[0].stats.uses = 'many';
+    const broken = JSON.stringify(index, null, 2);
+    writeFileSync(store.indexPath, broken);
+    expect(() => store.read()).toThrow(WandError);
+    expect(() => store.read()).toThrow(/index\.json is not valid: skills\[0\] \(arrangeInLine v1\)\.stats\.uses: .*number.*nothing was changed/);
+    expect(() => store.add(skill('other', 'function other() { home(); }'))).toThrow(/not valid/);
+    writeFileSync(store.indexPath, '{"format": "wand-skills/1", "skills": [');
+    expect(() => store.read()).toThrow(/is not valid JSON/);
+    // The loop goes on without skills and says why; the file is left for the person to fix.
+    const library = new SkillLibrary({ dir: store.dir, profile: 'tabletop', primitives: primitivesFor('tabletop') });
+    const offer = await library.offer('line up the blocks');
+    expect(offer.skills).toEqual([]);
+    expect(offer.warnings[0]).toMatch(/not valid JSON.*skills are off for this instruction/);
+    expect(readFileSync(store.indexPath, 'utf8')).toBe('{"format": "wand-skills/1", "skills": [');
+  });
+
+  it('retrieves related skills lexically and leaves unrelated ones out', async () => {
+    const store = new SkillStore(tmp());
+    store.add(skill('arrangeInLine', LINE_TOOL, { description: 'Puts the named objects in an evenly spaced line from start to end.', signature: 'arrangeInLine(names: string[], start, end): void', provenance: { instruction: 'line up the blocks along the top side', date: '2026-01-01T00:00:00.000Z' } }));
+    store.add(skill('stackAll', 'function stackAll(names) { for (let i = 1; i < names.length; i++) putOn(names[i], names[i - 1]); }', { description: 'Stacks the named blocks into one tower.', signature: 'stackAll(names: string[]): void', provenance: { instruction: 'stack the blocks', date: '2026-01-01T00:00:00.000Z' } }));
+    const entries = store.active('tabletop');
+    expect((await retrieve('put the bowls in a line along the left side', entries)).skills.map((s) => s.name)).toEqual(['arrangeInLine']);
+    expect((await retrieve('build a tower from the red and blue blocks, stacked', entries)).skills[0]!.name).toBe('stackAll');
+    expect((await retrieve('say hello', entries)).skills).toEqual([]);
+  });
+});
+
+// The loop against the real simulator and sandbox, with the gate and the counters.
+const options: BackendOptions = { world: 'tabletop', backend: 'sim', seed: 0, rehearse: true, scenePath: join(ROOT, 'examples/scene.json') };
+let server: OpenAIServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function instruction(dir: string, text: string, script: Scripted[], opts: { rounds?: number; verify?: boolean } = {}) {
+  server ??= await startOpenAIServer();
+  server.push(...script);
+  const model = new OpenAIChatModel({ baseURL: server.url, apiKey: 'k', model: 'test-model', timeoutMs: 5000, maxRetries: 0, stream: false });
+  const opened = await openSimulator(options);
+  const library = new SkillLibrary({ dir, profile: 'tabletop', primitives: opened.primitives });
+  try {
+    const offer = await library.offer(text);
+    const rehearse = await prepareRehearsal(opened, options, opened.backend.state());
+    const events: AskEvent[] = [];
+    const outcome = await ask(
+      text,
+      {
+        model,
+        checker: offer.checker,
+        target: { state: () => opened.backend.state(), execute: (source, o) => executeProgram({ source, target: opened, prelude: o.prelude }) },
+        world: { profile: 'tabletop', primitives: opened.primitives, world: opened.backend.world(), ...(offer.extraApi ? { extraApi: offer.extraApi } : {}) },
+        session: new AskSession(),
+        ...(offer.prelude ? { prelude: offer.prelude } : {}),
+      },
+      { rounds: opts.rounds ?? 1, verify: opts.verify ?? true, onEvent: (e) => events.push(e) },
+    );
+    const learned = await library.learn(text, outcome, offer, { rehearse });
+    return { offer, outcome, learned, events, store: library.store };
+  } finally {
+    await opened.backend.dispose();
+  }
+}
+
+describe('the promotion gate and reuse, with the loop', () => {
+  beforeAll(async () => {
+    // Rapier and the checker load once, outside the timings of the first test.
+    await (await openSimulator(options)).backend.dispose();
+  });
+
+  it('stores nothing from a task that was not verified done', async () => {
+    const dir = tmp();
+    const r = await instruction(dir, 'line up the blocks along the top side', [
+      js(`${LINE_TOOL}\n${LERP}\narrangeInLine(['red block', 'blue block'], 'top left corner', 'top right corner');`),
+      'done: no\ncritique: the green block is not in the line.',
+    ]);
+    expect(r.events.find((e) => e.type === 'tool')).toMatchObject({ name: 'arrangeInLine', signature: 'arrangeInLine(names, start, end)' });
+    expect(r.outcome.ok).toBe(false);
+    expect(r.learned).toMatchObject({ stored: [], rejected: [{ name: 'arrangeInLine', reason: 'the task was not done, so nothing it defined is kept' }] });
+    expect(r.store.read().skills).toEqual([]);
+  });
+
+  it('stores nothing that leans on the program around it, or that only worked because of an earlier round', async () => {
+    const dir = tmp();
+    const leaning = await instruction(dir, 'put the red block on the left side', [
+      js(`const SPOT = 'left side';\n/** Puts the named block at the spot. */\nfunction putAtSpot(name) {\n  putOn(name, SPOT);\n}\nputAtSpot('red block');`),
+      YES,
+    ]);
+    expect(leaning.outcome.ok).toBe(true);
+    expect(leaning.learned.rejected).toEqual([{ name: 'putAtSpot', reason: "it does not type-check on its own: line 3: Cannot find name 'SPOT'." }]);
+
+    // Round 1 moves the red block to the middle, then fails; round 2's tool only works with a block there.
+    const lucky = await instruction(
+      dir,
+      'put the red block in the blue bowl',
+      [
+        js("putOn('red block', 'middle');\nputOn('purple block', 'blue bowl');"),
+        js(`/** Puts whatever block is in the middle of the table into the given bowl. */\nfunction binMiddle(bowl) {\n  const o = getObjects().find((b) => b.kind === 'block' && Math.hypot(b.position.x - 0.5, b.position.y) < 0.03);\n  putOn(o.name, bowl);\n}\nbinMiddle('blue bowl');`),
+        YES,
+      ],
+      { rounds: 2 },
+    );
+    expect(lucky.outcome.ok).toBe(true);
+    expect(lucky.learned.rejected).toEqual([
+      { name: 'binMiddle', reason: expect.stringMatching(/^its program failed when rehearsed in the simulator from the initial world: runtime .*TypeError/) },
+    ]);
+    expect(lucky.store.read().skills).toEqual([]);
+  });
+
+  it('counts a failing reused skill against it only where it failed, and retires it after repeated failures', async () => {
+    const dir = tmp();
+    const store = new SkillStore(dir);
+    store.add(skill('putFar', '/** Puts the named block at the far edge of the table. */\nfunction putFar(name) {\n  putOn(name, { x: 0.95, y: 0 });\n}', {
+      signature: 'putFar(name: string): void',
+      description: 'Puts the named block at the far edge of the table.',
+      provenance: { instruction: 'put the red block at the far edge', date: '2026-01-01T00:00:00.000Z' },
+    }));
+    // A failure on another line of the program is not the skill's.
+    const elsewhere = await instruction(dir, 'put the green block at the far edge', [js("putOn('purple block', 'middle');\nputFar('green block');")]);
+    expect(elsewhere.learned.used).toEqual([]); // it never got to call it
+    const mixed = await instruction(dir, 'put the green block at the far edge', [js("home();\nputFar('green block');")]);
+    expect(mixed.offer.skills.map((s) => s.name)).toEqual(['putFar']);
+    expect(mixed.learned.used).toEqual([{ name: 'putFar', version: 1, result: 'failure', failure: expect.stringMatching(/^workspace: /) }]);
+    expect(store.read().skills[0]!.stats).toMatchObject({ uses: 1, failures: 1, failStreak: 1, lastFailure: expect.stringMatching(/^workspace/) });
+    await instruction(dir, 'put the blue block at the far edge', [js("putFar('blue block');")]);
+    const third = await instruction(dir, 'put the red block at the far edge', [js("putFar('red block');")]);
+    expect(third.learned.retired).toEqual(['putFar v1']);
+    expect(store.read().skills[0]).toMatchObject({ retired: true, stats: { uses: 3, successes: 0, failures: 3, failStreak: 3 } });
+    const library = new SkillLibrary({ dir, profile: 'tabletop', primitives: primitivesFor('tabletop') });
+    expect((await library.offer('put the red block at the far edge')).skills).toEqual([]);
+  });
+});
