@@ -4,6 +4,7 @@
 // Run: node --import tsx bench/bench.ts [--episodes N] [--reps R]
 
 import { availableParallelism, loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { primitivesFor } from '../primitives/index.ts';
 import { OracleModel } from '../src/bench/oracle.ts';
 import { runBench, tabletopChecker } from '../src/bench/run.ts';
@@ -66,7 +67,17 @@ async function sequential(k: number): Promise<number> {
   return performance.now() - t0;
 }
 
+// How much two threads can run at once right now: the same busy loop in 1 and in 2 threads (2 free cores: 1.0).
+async function busy(threads: number): Promise<number> {
+  const code = `const { parentPort } = require('node:worker_threads'); let x = 0; for (let i = 0; i < 2e8; i++) x += i % 7; parentPort.postMessage(x);`;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: threads }, () => new Promise((done) => new Worker(code, { eval: true }).once('message', done))));
+  return performance.now() - t0;
+}
+const contention = (await busy(2)) / (await busy(1));
+
 console.log(`\nK candidates (the ${ep.template} reference program, ${ep.solution.split('\n').length} putOn calls) on their own copies:`);
+console.log(`  (two busy threads take ${contention.toFixed(2)}x as long as one right now: ${contention < 1.25 ? 'two cores free' : 'the other core is busy with other work, so parallel runs cannot gain'})`);
 for (const [k, size] of [
   [2, 2],
   [4, 2],

@@ -89,6 +89,27 @@ predicate on the final state, and a run the verifier accepted but the predicate 
 
 \`--llm oracle\` answers every episode with its template's reference program: it checks the harness and the
 simulator (every episode should succeed) and measures what Wand adds around a model.
+
+### Running it
+
+\`\`\`sh
+npx wand bench --split all --episodes 5 --seed 0 --report bench.html      # table on stdout, progress on stderr
+npx wand bench --split unseen --samples 4 --json > unseen.json           # 4 candidates per round, tried in simulation
+npx wand bench --llm oracle                                               # the reference programs: should be 100%
+\`\`\`
+
+The table gives success per template and split, mean rounds to success, model requests, tokens and wall
+time per episode, and failed episodes grouped by why they failed (the last round's error kind, \`check\`,
+\`no_program\`, \`not_done\` or \`false_done\`). \`--json\` prints the same as one object (\`summary\`, \`bySplit\`,
+\`byTemplate\`, \`failures\`, \`roundFailures\`, \`roundsToSuccess\` and every episode), and \`--report FILE.html\`
+writes a self-contained page with charts. Ctrl-C stops the run and reports the episodes finished so far,
+marked \`"interrupted": true\`.
+
+With \`--samples K\` (also on \`wand ask\`), each round asks for K programs, runs each on its own simulated copy
+of the world in parallel worker threads and runs on the target only one that succeeded there (the predicate
+or the verifier says done; fewest primitive calls first). When none succeeded, what each did goes back to
+the model in one message, and nothing moved for real. Each round then carries
+\`candidates: {sampled, tried, succeeded, chosen, each}\`.
 `;
 }
 
