@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { OpenAIChatModel } from '../src/model/client.ts';
 import { ask, type AskEvent } from '../src/model/loop.ts';
 import { AskSession } from '../src/model/session.ts';
 import { executeProgram } from '../src/run/execute.ts';
+import { OpenAIEmbedder } from '../src/skills/embed.ts';
 import { findTools, freeCalls } from '../src/skills/extract.ts';
 import { SkillLibrary } from '../src/skills/library.ts';
 import { prepareRehearsal } from '../src/skills/rehearse.ts';
@@ -126,6 +128,47 @@ describe('the library on disk', () => {
     expect((await retrieve('put the bowls in a line along the left side', entries)).skills.map((s) => s.name)).toEqual(['arrangeInLine']);
     expect((await retrieve('build a tower from the red and blue blocks, stacked', entries)).skills[0]!.name).toBe('stackAll');
     expect((await retrieve('say hello', entries)).skills).toEqual([]);
+  });
+
+  it('ranks with an OpenAI-compatible embeddings endpoint when asked, and falls back to lexical ranking when it fails', async () => {
+    // A toy embedding: "row" and "line" mean the same, so a skill about lines fits "a row of blocks".
+    const vocabulary = ['line', 'stack', 'block', 'bowl'];
+    const embed = (text: string) => vocabulary.map((w) => (text.toLowerCase().replace(/\brow\b/g, 'line').includes(w) ? 1 : 0));
+    let fail = false;
+    const requests: any[] = [];
+    const http = createServer(async (req, res) => {
+      let body = '';
+      for await (const c of req) body += c;
+      const input = JSON.parse(body).input as string[];
+      requests.push({ url: req.url, input });
+      if (fail) return res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"down"}}');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', model: 'toy', data: input.map((t, index) => ({ object: 'embedding', index, embedding: embed(t) })), usage: { prompt_tokens: 1, total_tokens: 1 } }));
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    try {
+      const store = new SkillStore(tmp());
+      const at = { date: '2026-01-01T00:00:00.000Z' };
+      store.add(skill('arrangeInLine', LINE_TOOL, { description: 'Puts the named objects in a line.', provenance: { instruction: 'line up the blocks', ...at } }));
+      store.add(skill('stackAll', 'function stackAll(names) { for (let i = 1; i < names.length; i++) putOn(names[i], names[i - 1]); }', { description: 'Stacks the named objects.', provenance: { instruction: 'stack them', ...at } }));
+      const entries = store.active('tabletop');
+      const embedder = new OpenAIEmbedder('toy', { baseURL: `http://127.0.0.1:${(http.address() as { port: number }).port}/v1` });
+      const query = 'set out a row';
+      expect((await retrieve(query, entries)).skills).toEqual([]); // no word in common
+      const found = await retrieve(query, entries, { embedder, cacheDir: store.dir });
+      expect(found).toMatchObject({ method: 'lexical+embeddings', skills: [{ name: 'arrangeInLine' }] });
+      expect(requests[0]).toMatchObject({ url: '/v1/embeddings', input: [expect.stringContaining('arrangeInLine'), expect.stringContaining('stackAll')] });
+      // The skills' vectors are cached: the next query embeds only itself.
+      expect(existsSync(join(store.dir, 'embeddings.json'))).toBe(true);
+      await retrieve('stack the blocks', entries, { embedder, cacheDir: store.dir });
+      expect(requests.at(-1).input).toEqual(['stack the blocks']);
+      fail = true;
+      const fallback = await retrieve('stack the blocks', entries, { embedder, cacheDir: store.dir });
+      expect(fallback).toMatchObject({ method: 'lexical', warning: expect.stringMatching(/^the embeddings endpoint failed/) });
+      expect(fallback.skills[0]!.name).toBe('stackAll');
+    } finally {
+      http.close();
+    }
   });
 });
 
