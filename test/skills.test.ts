@@ -120,6 +120,28 @@ describe('the library on disk', () => {
     expect(readFileSync(store.indexPath, 'utf8')).toBe('{"format": "wand-skills/1", "skills": [');
   });
 
+  it('picks up a person\'s edit of a skill file, and stops offering one the edit broke', async () => {
+    const store = new SkillStore(tmp());
+    const { stored } = store.add(skill('arrangeInLine', `${LINE_TOOL}\n\n${LERP}`, { signature: 'arrangeInLine(names: string[], start: string | Point, end: string | Point): void', provenance: { instruction: 'line up the blocks', date: '2026-01-01T00:00:00.000Z' } }));
+    const path = join(store.dir, stored!.file);
+    const library = new SkillLibrary({ dir: store.dir, profile: 'tabletop', primitives: primitivesFor('tabletop') });
+    // A new doc line and an optional spacing parameter: offered as edited, the index brought up to date.
+    const edited = readFileSync(path, 'utf8')
+      .replace('Puts the named objects in an evenly spaced line from start to end.', 'Lines the named objects up from start to end.')
+      .replace('function arrangeInLine(names, start, end) {', '/** @param {number} [lift] unused */\nfunction arrangeInLine(names, start, end, lift = 0) {');
+    writeFileSync(path, edited);
+    let offer = await library.offer('line up the bowls');
+    expect(offer.warnings).toEqual([]);
+    expect(offer.extraApi).toContain('arrangeInLine(names: any, start: any, end: any, lift?: number): void // Lines the named objects up from start to end.'.replace(/: any/g, ''));
+    expect(offer.prelude).toContain('lift = 0');
+    expect(store.read().skills[0]).toMatchObject({ description: 'Lines the named objects up from start to end.', signature: 'arrangeInLine(names, start, end, lift?: number): void' });
+    // An edit that no longer type-checks is reported and the skill is left out, file and index untouched.
+    writeFileSync(path, edited.replace('putOn(name,', 'putOnn(name,'));
+    offer = await library.offer('line up the bowls');
+    expect(offer.skills).toEqual([]);
+    expect(offer.warnings).toEqual([expect.stringMatching(/^arrangeInLine v1: .*arrangeInLine\.v1\.ts was edited and no longer checks \(line \d+: Cannot find name 'putOnn'.*\); not offered$/)]);
+  });
+
   it('retrieves related skills lexically and leaves unrelated ones out', async () => {
     const store = new SkillStore(tmp());
     store.add(skill('arrangeInLine', LINE_TOOL, { description: 'Puts the named objects in an evenly spaced line from start to end.', signature: 'arrangeInLine(names: string[], start, end): void', provenance: { instruction: 'line up the blocks along the top side', date: '2026-01-01T00:00:00.000Z' } }));
@@ -252,6 +274,25 @@ describe('the promotion gate and reuse, with the loop', () => {
       { name: 'binMiddle', reason: expect.stringMatching(/^its program failed when rehearsed in the simulator from the initial world: runtime .*TypeError/) },
     ]);
     expect(lucky.store.read().skills).toEqual([]);
+  });
+
+  it('stores a tool that calls a stored skill with that requirement, and loads both when it is offered', async () => {
+    const dir = tmp();
+    const store = new SkillStore(dir);
+    store.add(skill('arrangeInLine', `${LINE_TOOL}\n\n${LERP}`, {
+      signature: 'arrangeInLine(names: string[], start: string | Point, end: string | Point): void',
+      description: 'Puts the named objects in an evenly spaced line from start to end.',
+      provenance: { instruction: 'line up the blocks along the top side', date: '2026-01-01T00:00:00.000Z' },
+    }));
+    const TOP = `/** Lines up all the blocks along the top side of the table. */\nfunction lineUpBlocksAtTop() {\n  arrangeInLine(getObjectNames().filter((n) => n.endsWith('block')), 'top left corner', 'top right corner');\n}`;
+    const first = await instruction(dir, 'line up the blocks along the top side again', [js(`${TOP}\nlineUpBlocksAtTop();`), YES]);
+    expect(first.offer.skills.map((s) => s.name)).toEqual(['arrangeInLine']);
+    expect(first.learned).toMatchObject({ used: [{ name: 'arrangeInLine', result: 'success' }], stored: [{ name: 'lineUpBlocksAtTop', version: 1 }] });
+    expect(store.read().skills[1]).toMatchObject({ name: 'lineUpBlocksAtTop', requires: ['arrangeInLine'], signature: 'lineUpBlocksAtTop(): void' });
+    const library = new SkillLibrary({ dir, profile: 'tabletop', primitives: primitivesFor('tabletop') });
+    const offer = await library.offer('blocks top side');
+    expect(offer.skills.map((s) => s.name)).toContain('lineUpBlocksAtTop');
+    expect(offer.prelude!.indexOf('function arrangeInLine')).toBeLessThan(offer.prelude!.indexOf('function lineUpBlocksAtTop'));
   });
 
   it('counts a failing reused skill against it only where it failed, and retires it after repeated failures', async () => {

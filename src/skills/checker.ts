@@ -3,7 +3,7 @@ import { ProgramChecker, type ProgramCheck } from '../check/index.ts';
 import type { CheckDiagnostic } from '../check/report.ts';
 import type { Language, TypeChecker } from '../check/typecheck.ts';
 import { checkWhitelist } from '../check/whitelist.ts';
-import { firstSentence } from './extract.ts';
+import { docOf, firstSentence } from './extract.ts';
 
 // Skills and the type checker. Offered skills are declared to the checker (so programs that call them
 // type-check) only for the duration of a check: the warm checker is shared by every program of the same
@@ -80,8 +80,7 @@ export function checkSkillCode(types: TypeChecker, code: string, declarations = 
       const sig = checker.getSignatureFromDeclaration(s);
       const text = sig ? checker.signatureToString(sig, undefined, ts.TypeFormatFlags.NoTruncation) : '(...args): unknown';
       signatures.set(s.name.text, plainAny(`${s.name.text}${text}`));
-      const doc = ts.getJSDocCommentsAndTags(s).filter(ts.isJSDoc).at(-1);
-      descriptions.set(s.name.text, doc ? firstSentence(ts.getTextOfJSDocComment(doc.comment) ?? '') : '');
+      descriptions.set(s.name.text, firstSentence(docOf(s)));
     }
     return { ok: problems.length === 0, problems, signatures, descriptions };
   });

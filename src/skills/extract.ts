@@ -27,7 +27,8 @@ interface TopFunction {
   code: string;
   /** Names called by plain identifier inside the body. */
   calls: Set<string>;
-  jsDoc: ts.JSDoc | undefined;
+  /** Its doc comment's text (without tags), '' when it has none. */
+  doc: string;
 }
 
 function parse(code: string): ts.SourceFile {
@@ -47,19 +48,39 @@ function callsIn(node: ts.Node): Set<string> {
   return out;
 }
 
+/** The `/** ... *\/` comments right before a statement, in order. */
+function docBlocks(sf: ts.SourceFile, node: ts.Node): ts.CommentRange[] {
+  return (ts.getLeadingCommentRanges(sf.text, node.pos) ?? []).filter(
+    (r) => r.kind === ts.SyntaxKind.MultiLineCommentTrivia && sf.text.startsWith('/**', r.pos) && !sf.text.startsWith('/**/', r.pos),
+  );
+}
+
+/** A doc comment's text up to its first tag, without the comment markers. */
+function docText(raw: string): string {
+  const lines = raw
+    .replace(/^\/\*\*/, '')
+    .replace(/\*\/$/, '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\*?\s?/, ''));
+  const end = lines.findIndex((l) => /^\s*@/.test(l));
+  return (end < 0 ? lines : lines.slice(0, end)).join('\n').trim();
+}
+
+/** The doc comment's text of a top-level function, '' when it has none (the nearest one that says something). */
+export function docOf(fn: ts.FunctionDeclaration, sf: ts.SourceFile = fn.getSourceFile()): string {
+  const texts = docBlocks(sf, fn).map((r) => docText(sf.text.slice(r.pos, r.end)));
+  return [...texts].reverse().find(Boolean) ?? '';
+}
+
 function topFunctions(sf: ts.SourceFile): Map<string, TopFunction> {
   const out = new Map<string, TopFunction>();
   for (const s of sf.statements) {
     if (!ts.isFunctionDeclaration(s) || !s.name || !s.body) continue;
-    const jsDoc = ts.getJSDocCommentsAndTags(s).filter(ts.isJSDoc).at(-1);
-    const start = jsDoc ? jsDoc.getStart(sf) : s.getStart(sf);
-    out.set(s.name.text, { name: s.name.text, node: s, code: sf.text.slice(start, s.getEnd()), calls: callsIn(s.body), jsDoc });
+    const docs = docBlocks(sf, s);
+    const start = docs.length ? docs[0]!.pos : s.getStart(sf);
+    out.set(s.name.text, { name: s.name.text, node: s, code: sf.text.slice(start, s.getEnd()), calls: callsIn(s.body), doc: docOf(s, sf) });
   }
   return out;
-}
-
-function commentText(doc: ts.JSDoc): string {
-  return (ts.getTextOfJSDocComment(doc.comment) ?? '').trim();
 }
 
 /** The first sentence, on one line. */
@@ -75,7 +96,7 @@ export function findTools(program: string): ToolDefinition[] {
   const fns = topFunctions(sf);
   const tools: ToolDefinition[] = [];
   for (const fn of fns.values()) {
-    const doc = fn.jsDoc ? commentText(fn.jsDoc) : '';
+    const doc = fn.doc;
     if (!doc) continue;
     // Helpers: the program's other functions this one reaches through calls, in program order.
     const needed = new Set<string>();
