@@ -22,7 +22,7 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const PER_TEMPLATE = arg('episodes', 1);
-const REPS = arg('reps', 3);
+const REPS = arg('reps', 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (v: number) => `${Math.round(v)} ms`;
 
@@ -77,7 +77,7 @@ async function busy(threads: number): Promise<number> {
 const contention = (await busy(2)) / (await busy(1));
 
 console.log(`\nK candidates (the ${ep.template} reference program, ${ep.solution.split('\n').length} putOn calls) on their own copies:`);
-console.log(`  (two busy threads take ${contention.toFixed(2)}x as long as one right now: ${contention < 1.25 ? 'two cores free' : 'the other core is busy with other work, so parallel runs cannot gain'})`);
+console.log(`  (two busy threads take ${contention.toFixed(2)}x as long as one right now: ${contention < 1.25 ? 'two cores free' : contention < 1.7 ? 'the other core is partly busy with other work' : 'the other core is busy with other work, so parallel runs cannot gain'})`);
 for (const [k, size] of [
   [2, 2],
   [4, 2],
