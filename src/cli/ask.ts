@@ -11,9 +11,8 @@ import { outcomeText, progressLine } from '../model/progress.ts';
 import type { PromptWorld } from '../model/prompt.ts';
 import { AskSession } from '../model/session.ts';
 import { Transcript, recordEvent } from '../model/transcript.ts';
-import { EMBEDDINGS_ENV_USAGE, embedderFromEnv } from '../skills/embed.ts';
-import type { SkillSession, SkillsJson } from '../skills/session.ts';
-import { DEFAULT_SKILLS_DIR } from '../skills/store.ts';
+import { EMBEDDINGS_ENV_USAGE, SKILLS_FLAGS, SKILLS_USAGE, skillsChoiceFrom } from '../skills/options.ts';
+import type { SkillsJson } from '../skills/session.ts';
 import { abortOnSignals } from './signals.ts';
 import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
 
@@ -35,9 +34,7 @@ ${BACKEND_USAGE}
                             (default 1; tabletop world)
   --stream                  stream the model's replies
   --json                    print one JSON object per instruction instead of the progress report
-  --skills DIR              the skills library: stored tools offered when they fit, new verified
-                            tools kept (default ${DEFAULT_SKILLS_DIR})
-  --no-skills               neither offer stored skills nor store new ones
+${SKILLS_USAGE}
 
 ${MODEL_ENV_USAGE}
 ${EMBEDDINGS_ENV_USAGE}
@@ -57,8 +54,7 @@ export async function main(argv: string[]): Promise<number> {
       samples: { type: 'string' },
       stream: { type: 'boolean' },
       json: { type: 'boolean' },
-      skills: { type: 'string' },
-      'no-skills': { type: 'boolean' },
+      ...SKILLS_FLAGS,
     },
     USAGE,
   );
@@ -71,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
   const samples = numberFlag(values.samples as string | undefined, 'samples', { integer: true, min: 1 }) ?? 1;
   if (samples > 1 && options.world !== 'tabletop') throw new UsageError('--samples needs the tabletop world: candidates are tried on simulated copies of it');
   const json = Boolean(values.json);
-  if (values['no-skills'] && values.skills !== undefined) throw new UsageError('use either --skills DIR or --no-skills, not both');
+  const skillsChoice = skillsChoiceFrom(values);
 
   // The endpoint is checked before the simulator loads, so a missing key fails at once.
   const model: ChatModel =
@@ -94,13 +90,7 @@ export async function main(argv: string[]): Promise<number> {
   const transcript = new Transcript();
   transcript.write({ type: 'session', model: model.label, target: opened.label, world: options.world, rounds, verify: !values['no-verify'], samples });
   const session = new AskSession();
-  const skills: SkillSession | null = values['no-skills']
-    ? null
-    : new (await import('../skills/session.ts')).SkillSession(opened, options, {
-        dir: values.skills as string | undefined,
-        embedder: embedderFromEnv(process.env),
-        transcript,
-      });
+  const skills = skillsChoice ? (await import('../skills/session.ts')).openSkillSession(skillsChoice, opened, options, { env: process.env, transcript }) : null;
   const stop = abortOnSignals();
   const write = (text: string) => process.stdout.write(text + '\n');
   let warmed = false;
@@ -124,20 +114,10 @@ export async function main(argv: string[]): Promise<number> {
   let code = 0;
   try {
     for (const instruction of instructions) {
-      const offered = await skills?.before(instruction, stop.signal);
+      const deps = { model, checker, target, world: promptWorld(opened, options.world), session, ...(pool ? { simulator: pool } : {}) };
+      const offered = await skills?.before(instruction, deps, stop.signal);
       skillLines = offered?.lines ?? [];
-      const offer = offered?.offer;
-      const world = { ...promptWorld(opened, options.world), ...(offer?.extraApi ? { extraApi: offer.extraApi } : {}) };
-      const deps = {
-        model,
-        checker: offer?.checker ?? checker,
-        target,
-        world,
-        session,
-        ...(offer?.prelude ? { prelude: offer.prelude } : {}),
-        ...(pool ? { simulator: pool } : {}),
-      };
-      const outcome = await ask(instruction, deps, {
+      const outcome = await ask(instruction, offered?.deps ?? deps, {
         rounds,
         samples,
         verify: !values['no-verify'],

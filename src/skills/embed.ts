@@ -13,9 +13,6 @@ export interface Embedder {
   embed(texts: string[], signal?: AbortSignal): Promise<number[][]>;
 }
 
-export const EMBEDDINGS_ENV_USAGE = `  WAND_EMBEDDINGS_MODEL     rank skills with this embeddings model as well as lexically (optional), at
-                            WAND_EMBEDDINGS_BASE_URL (default OPENAI_BASE_URL) with OPENAI_API_KEY`;
-
 export class OpenAIEmbedder implements Embedder {
   private readonly client: OpenAI;
 

@@ -1,13 +1,15 @@
 import type { OpenBackend } from '../backends/open.ts';
 import type { BackendOptions } from '../backends/options.ts';
-import type { AskOutcome } from '../model/loop.ts';
+import type { AskDeps, AskOutcome } from '../model/loop.ts';
 import type { Transcript } from '../model/transcript.ts';
-import type { Embedder } from './embed.ts';
+import { embedderFromEnv, type Embedder } from './embed.ts';
 import { SkillLibrary, label, learnedText, offerText, type Learned, type Offer } from './library.ts';
+import type { SkillsChoice } from './options.ts';
 import { prepareRehearsal, type Rehearse } from './rehearse.ts';
 
-// Skills for the instructions of one `wand ask` run: before each instruction, what to offer; after it,
-// what was learned, as progress lines, a transcript entry and a field of the --json output.
+// Skills for the instructions of one conversation (a `wand ask` run, a `wand serve` tab): before each
+// instruction, what to offer; after it, what was learned, as progress lines, a transcript entry and a
+// field of the --json output.
 
 /** The `skills` field of `wand ask --json`. */
 export interface SkillsJson {
@@ -34,8 +36,8 @@ export class SkillSession {
 
   private readonly transcript: Transcript | undefined;
 
-  /** Chooses the skills for the instruction; spread `deps` into the loop's deps and `extraApi` into its world. */
-  async before(instruction: string, signal?: AbortSignal): Promise<{ offer: Offer; lines: string[] }> {
+  /** Chooses the skills for the instruction and returns the loop's deps with them offered. */
+  async before(instruction: string, deps: AskDeps, signal?: AbortSignal): Promise<{ offer: Offer; deps: AskDeps; lines: string[] }> {
     const offer = await this.library.offer(instruction, signal);
     // The rehearsal starts from the world as it is now, before the instruction changes it.
     let rehearse: Rehearse | undefined;
@@ -45,7 +47,7 @@ export class SkillSession {
       offer.warnings.push(`no simulator rehearsal is possible, so no new skill can be stored (${(err as Error).message})`);
     }
     this.pending = { offer, rehearse };
-    return { offer, lines: offerText(offer) };
+    return { offer, deps: withOffer(deps, offer), lines: offerText(offer) };
   }
 
   /** Counters and the promotion gate, after the instruction. */
@@ -71,4 +73,27 @@ export class SkillSession {
     if (Object.values(json).some((v) => v.length)) this.transcript?.write({ type: 'skills', ...json });
     return { json, lines: learnedText(learned, this.library.store) };
   }
+}
+
+/**
+ * The skill session for a conversation, its embedder from the environment. `target` must be the world as
+ * opened: the promotion gate takes its rehearsal copy from it before each instruction.
+ */
+export function openSkillSession(
+  choice: NonNullable<SkillsChoice>,
+  target: OpenBackend,
+  options: BackendOptions,
+  ctx: { env: NodeJS.ProcessEnv; transcript?: Transcript },
+): SkillSession {
+  return new SkillSession(target, options, { dir: choice.dir, embedder: embedderFromEnv(ctx.env), transcript: ctx.transcript });
+}
+
+/** The offered skills made callable: prompt lines, checker declarations and the sandbox prelude. */
+function withOffer(deps: AskDeps, offer: Offer): AskDeps {
+  return {
+    ...deps,
+    checker: offer.checker,
+    world: offer.extraApi ? { ...deps.world, extraApi: offer.extraApi } : deps.world,
+    ...(offer.prelude ? { prelude: offer.prelude } : {}),
+  };
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { WandError } from '../core/errors.ts';
 import { fingerprint } from './normalize.ts';
+import { DEFAULT_SKILLS_DIR } from './options.ts';
 import { emptyIndex, parseIndex, type Provenance, type SkillEntry, type SkillIndex, type SkillProfile } from './schema.ts';
 import { decide, type Decision } from './versioning.ts';
 
@@ -10,7 +11,7 @@ import { decide, type Decision } from './versioning.ts';
 // touches an index that does not validate, and writes through a temporary file and a rename, so a crash
 // leaves the old index or the new one, never half of one. Skill files are created, never overwritten.
 
-export const DEFAULT_SKILLS_DIR = '.wand/skills';
+export { DEFAULT_SKILLS_DIR };
 const INDEX = 'index.json';
 
 /** Failures in a row after which a skill is no longer offered. */
