@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BENCHMARK_DOC, benchmarkMarkdown } from '../src/bench/docs.ts';
 import type { BenchResult } from '../src/bench/results.ts';
 import { benchTable } from '../src/bench/table.ts';
 import { generateEpisodes } from '../src/tasks/suite.ts';
@@ -132,11 +131,5 @@ describe('wand bench', () => {
     expect(json.episodes).toHaveLength(json.finished);
     // The oracle's reference programs solve every episode the harness finished.
     expect(json.summary.successRate).toBe(1);
-  });
-});
-
-describe('docs/benchmark.md', () => {
-  it('publishes every template predicate and threshold as generated from src/tasks (node --import tsx src/bench/docs.ts)', () => {
-    expect(readFileSync(BENCHMARK_DOC, 'utf8')).toBe(benchmarkMarkdown());
   });
 });

@@ -1,6 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BLOCK_SIZE, NAMED_POSITIONS } from '../../primitives/tabletop/world.ts';
 import {
   COLOR_SPLIT,
@@ -16,11 +13,8 @@ import { generateEpisodes } from '../tasks/suite.ts';
 import { TEMPLATES } from '../tasks/templates.ts';
 import { PREDICATE_NOT_DONE } from './run.ts';
 
-// docs/benchmark.md, "What success means", generated from the templates and the predicates' constants so
-// the published definitions cannot drift from the code; a test fails when they do.
-// Regenerate: node --import tsx src/bench/docs.ts
-
-export const BENCHMARK_DOC = fileURLToPath(new URL('../../docs/benchmark.md', import.meta.url));
+// The README's "What success means", generated from the templates and the predicates' constants so the
+// published definitions cannot drift from the code; a test fails when they do (`npm run docs` rewrites it).
 
 const cm = (m: number) => `${+(m * 100).toFixed(1)} cm`;
 const list = (xs: readonly string[]) => xs.map((x) => `"${x}"`).join(', ');
@@ -32,9 +26,7 @@ export function benchmarkMarkdown(): string {
   const named = Object.entries(NAMED_POSITIONS)
     .map(([name, p]) => `${name} (${p.x}, ${p.y})`)
     .join(', ');
-  return `<!-- Generated from src/tasks/ by \`node --import tsx src/bench/docs.ts\`; edit the templates, not this file. -->
-
-## What success means
+  return `### What success means
 
 \`wand bench\` measures task success the way Code as Policies was evaluated. Each episode is an
 instruction template filled in with attributes (colours, places, directions, ...) and a tabletop scene
@@ -44,7 +36,7 @@ objects before the instruction and after the loop ends**, whatever the model or 
 The predicate is resolved from the initial state: "the block closest to the bowl" means the block that was
 closest when the instruction was given.
 
-### Thresholds
+#### Thresholds
 
 | Relation | Holds when |
 |---|---|
@@ -56,13 +48,13 @@ closest when the instruction was given.
 Positions are centres in metres in the table frame (x away from the robot, y to its left); "top" is +x,
 "left" is +y. Named positions: ${named}.
 
-### Templates
+#### Templates
 
 | Template | Template split | Example (seed 0) | Success means |
 |---|---|---|---|
 ${rows.join('\n')}
 
-### Seen and unseen
+#### Seen and unseen
 
 The **seen** split is the seen templates with seen attributes. The **unseen** split is the seen templates
 with unseen attributes plus the unseen templates (with seen attributes). \`--episodes N\` draws N episodes per
@@ -78,7 +70,7 @@ template and attribute split.
 | closest / farthest | ${list(EXTREME_SPLIT.seen)} | ${list(EXTREME_SPLIT.unseen)} |
 | line orientations | ${list(LINE_SPLIT.seen)} | ${list(LINE_SPLIT.unseen)} |
 
-### Inside the loop
+#### Inside the loop
 
 By default (\`--verifier predicate\`) the predicate also judges each clean run inside the loop, in place of
 the model's verifier, so an episode costs no verification requests. The model is then told only
@@ -90,7 +82,7 @@ predicate on the final state, and a run the verifier accepted but the predicate 
 \`--llm oracle\` answers every episode with its template's reference program: it checks the harness and the
 simulator (every episode should succeed) and measures what Wand adds around a model.
 
-### Running it
+#### Running it
 
 \`\`\`sh
 npx wand bench --split all --episodes 5 --seed 0 --report bench.html      # table on stdout, progress on stderr
@@ -111,10 +103,4 @@ or the verifier says done; fewest primitive calls first). When none succeeded, w
 the model in one message, and nothing moved for real. Each round then carries
 \`candidates: {sampled, tried, succeeded, chosen, each}\`.
 `;
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  mkdirSync(dirname(BENCHMARK_DOC), { recursive: true });
-  writeFileSync(BENCHMARK_DOC, benchmarkMarkdown());
-  console.log(`${BENCHMARK_DOC} updated`);
 }

@@ -11,7 +11,7 @@ const USAGE = `Usage: wand bench [options]
 
 Measures how often the robot does what it is told, the way Code as Policies was evaluated: instruction
 templates with seen and unseen attributes, a scene drawn per episode from the seed, and a success
-predicate per template checked on the objects before and after (docs/benchmark.md says what each
+predicate per template checked on the objects before and after (the README's "What success means" says what each
 predicate accepts). Every episode is a fresh "wand ask" loop on its own simulated tabletop.
 
   --suite tabletop          the benchmark suite (default tabletop, the only one so far)

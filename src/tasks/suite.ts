@@ -41,7 +41,7 @@ export function generateEpisodes(opts: { split: SplitChoice; episodes: number; s
       for (let tries = 0; tries < 100 && !draft; tries++) draft = template.draw(random, attrs);
       if (!draft) throw new Error(`template ${template.id} could not draw a feasible scene (seed ${seed})`);
       out.push({
-        id: `${template.id}/${attrs}/${k}`,
+        id: `${template.id}/${split}/${k}`,
         template: template.id,
         split,
         seed,
