@@ -13,6 +13,11 @@ export interface ExecuteOptions {
   prelude?: string;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /**
+   * The rehearsal's own events, for a view that shows them as such (the session page). Without it the
+   * rehearsal stays silent, so `onEvent` only ever reports what the robot itself did.
+   */
+  onRehearsalEvent?: (event: RunEvent) => void;
   /** Run the program in the simulator first when the target is a robot (default true; --no-rehearse). */
   rehearse?: boolean;
 }
@@ -48,7 +53,7 @@ export async function executeProgram(opts: ExecuteOptions): Promise<ExecuteResul
     const twin = await robot.createRehearsal();
     let r: RunResult;
     try {
-      r = await runProgram({ ...program, backend: twin.backend, signal: opts.signal });
+      r = await runProgram({ ...program, backend: twin.backend, signal: opts.signal, onEvent: opts.onRehearsalEvent });
     } finally {
       await twin.backend.dispose();
     }
