@@ -3,6 +3,7 @@ import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/op
 import { MODEL_ENV_USAGE } from '../model/config.ts';
 import { isLoopbackHost } from '../serve/auth.ts';
 import { startServer } from '../serve/server.ts';
+import { EMBEDDINGS_ENV_USAGE, SKILLS_FLAGS, SKILLS_USAGE, skillsChoiceFrom } from '../skills/options.ts';
 import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
 
 const USAGE = `Usage: wand serve [options]
@@ -16,16 +17,18 @@ and an e-stop. Each browser tab is its own session with its own world.
   --token T                 the token to require (default: a random one when off loopback)
   --rounds N                model rounds per instruction (default 3)
   --speed X|max             simulation speed while watching (default 1 = real time; max = as fast as possible)
+${SKILLS_USAGE}
 ${BACKEND_USAGE}
 
 ${MODEL_ENV_USAGE}
+${EMBEDDINGS_ENV_USAGE}
 
 Without a model endpoint the editor and the e-stop still work.`;
 
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(
     argv,
-    { ...BACKEND_FLAGS, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, rounds: { type: 'string' }, speed: { type: 'string' } },
+    { ...BACKEND_FLAGS, ...SKILLS_FLAGS, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, rounds: { type: 'string' }, speed: { type: 'string' } },
     USAGE,
     false,
   );
@@ -39,8 +42,9 @@ export async function main(argv: string[]): Promise<number> {
   const speedFlag = values.speed as string | undefined;
   const speed = speedFlag === 'max' ? null : (numberFlag(speedFlag, 'speed', { min: 0.1 }) ?? 1);
   const backend = backendOptionsFrom(values);
+  const skills = skillsChoiceFrom(values);
 
-  const server = await startServer({ port, host, token, backend, rounds, speed });
+  const server = await startServer({ port, host, token, backend, rounds, speed, skills });
   const out = (line: string) => process.stdout.write(line + '\n');
   out(`Wand session: ${server.url}`);
   if (!isLoopbackHost(host)) {

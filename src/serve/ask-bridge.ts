@@ -1,19 +1,23 @@
 import { generateDts, primitivesFor, type ProfileName } from '../../primitives/index.ts';
 import type { OpenBackend } from '../backends/open.ts';
+import type { BackendOptions } from '../backends/options.ts';
 import { ProgramChecker } from '../check/index.ts';
 import type { ErrorInfo } from '../core/errors.ts';
 import type { ChatModel } from '../model/chat.ts';
 import { OpenAIChatModel } from '../model/client.ts';
 import { modelConfigFromEnv } from '../model/config.ts';
-import { ask, type AskEvent } from '../model/loop.ts';
+import { ask, type AskDeps, type AskEvent, type AskTarget } from '../model/loop.ts';
 import { AskSession } from '../model/session.ts';
 import { Transcript, recordEvent } from '../model/transcript.ts';
 import { executeProgram } from '../run/execute.ts';
+import type { RunEvent } from '../run/result.ts';
+import type { SkillsChoice } from '../skills/options.ts';
+import { openSkillSession, type SkillSession } from '../skills/session.ts';
 import type { ServerMessage } from './protocol.ts';
 
-// The instruction box drives the same loop as `wand ask` (src/model/loop.ts); this file turns that loop's
-// events into protocol messages for one job. A conversation lives as long as its tab's world, so
-// follow-up instructions ("now the blue one", "undo that") see the earlier ones.
+// The instruction box drives the same loop as `wand ask` (src/model/loop.ts), with the same skills library;
+// this file turns that loop's events into protocol messages for one job. A conversation lives as long as
+// its tab's world, so follow-up instructions ("now the blue one", "undo that") see the earlier ones.
 
 type JobScoped = Extract<ServerMessage, { job: number }>;
 /** A protocol message without its job number (the session adds it). */
@@ -56,37 +60,53 @@ export interface ConversationOptions {
   rounds?: number;
   /** Keep a JSONL transcript under .wand/sessions/, like `wand ask` (default true). */
   transcript?: boolean;
+  /** Offer stored skills and keep new verified tools, like `wand ask` (absent: no skills). */
+  skills?: ConversationSkills;
+}
+
+export interface ConversationSkills {
+  /** The library as `--skills DIR` chose it (no directory: the default). */
+  choice: NonNullable<SkillsChoice>;
+  /** The tab's world as opened, with its options: the promotion gate takes its rehearsal copy from it. */
+  opened: { target: OpenBackend; options: BackendOptions };
 }
 
 /** One conversation per tab, on that tab's world. Throws a usage error when no model is configured. */
 export function openConversation(target: OpenBackend, opts: ConversationOptions = {}): AskConversation {
-  const model = opts.model ?? new OpenAIChatModel(modelConfigFromEnv(opts.env ?? process.env, { stream: true }));
+  const env = opts.env ?? process.env;
+  const model = opts.model ?? new OpenAIChatModel(modelConfigFromEnv(env, { stream: true }));
   const session = new AskSession();
   let transcript: Transcript | undefined;
-  const deps = {
+  let skills: SkillSession | undefined;
+  const deps = (rehearsalEvent: (event: RunEvent) => void): AskDeps => ({
     model,
     checker: checkerFor(target.backend.profile),
     session,
     world: { profile: target.backend.profile, primitives: target.primitives, world: target.backend.world() },
-    target: {
-      state: () => target.backend.state(),
-      execute: (source: string, o: { signal?: AbortSignal; onEvent?: Parameters<typeof executeProgram>[0]['onEvent'] }) =>
-        executeProgram({ source, target, signal: o.signal, onEvent: o.onEvent }),
-    },
-  };
+    target: programTarget(target, rehearsalEvent),
+  });
 
   return {
     async ask(instruction, signal, emit) {
       if (opts.transcript !== false) transcript ??= new Transcript();
-      const outcome = await ask(instruction, deps, {
+      if (opts.skills) skills ??= openSkillSession(opts.skills.choice, opts.skills.opened.target, opts.skills.opened.options, { env, transcript });
+      // The loop does not see a robot program's rehearsal; its calls go to the page under the current round.
+      let round: number | undefined;
+      const base = deps((event) => emit({ type: 'run', round, event, rehearsal: true }));
+      const offered = await skills?.before(instruction, base, signal);
+      if (offered) emit({ type: 'skills', lines: offered.offer.skills.length ? offered.lines : [...offered.lines, 'Skills offered: none'] });
+      const outcome = await ask(instruction, offered?.deps ?? base, {
         rounds: opts.rounds,
         signal,
         onEvent: (e) => {
           if (transcript) recordEvent(transcript, e);
+          if (e.type === 'round') round = e.round;
           const msg = toMessage(e);
           if (msg) emit(msg);
         },
       });
+      const learned = await skills?.after(instruction, outcome, signal);
+      if (learned) emit({ type: 'skills', lines: learned.lines.length ? learned.lines : ['Skills used or stored: none'] });
       const said =
         outcome.stopped === 'done'
           ? `done in ${outcome.rounds.length} round${outcome.rounds.length === 1 ? '' : 's'}`
@@ -101,6 +121,14 @@ export function openConversation(target: OpenBackend, opts: ConversationOptions 
   };
 }
 
+/** Where the loop's programs run: the tab's world, stored skills loaded first, a robot's rehearsal reported. */
+function programTarget(target: OpenBackend, rehearsalEvent: (event: RunEvent) => void): AskTarget {
+  return {
+    state: () => target.backend.state(),
+    execute: (source, o) => executeProgram({ source, target, signal: o.signal, onEvent: o.onEvent, prelude: o.prelude, onRehearsalEvent: rehearsalEvent }),
+  };
+}
+
 function toMessage(e: AskEvent): JobMessage | null {
   switch (e.type) {
     case 'round':
@@ -109,6 +137,8 @@ function toMessage(e: AskEvent): JobMessage | null {
       return { type: 'waiting', round: e.round, purpose: e.purpose };
     case 'helper':
       return { type: 'note', round: e.round, text: e.code ? `wrote helper ${e.name}()` : `could not get a definition of ${e.name}()` };
+    case 'tool':
+      return { type: 'tool', round: e.round, name: e.name, signature: e.signature, description: e.description, code: e.code };
     case 'program':
       // A reply without a program is reported by the check that follows.
       return e.program === null ? null : { type: 'program', round: e.round, source: e.program };

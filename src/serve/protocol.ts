@@ -98,11 +98,16 @@ export type ServerMessage =
   /** A request to the model is under way (for a program, a missing helper, or the verdict). */
   | { type: 'waiting'; job: number; round: number; purpose: 'program' | 'helper' | 'verify' }
   | { type: 'note'; job: number; round?: number; text: string }
+  /** The creation step: the round's program defines this documented, reusable function, then calls it. */
+  | { type: 'tool'; job: number; round: number; name: string; signature: string; description: string; code: string }
   | { type: 'program'; job: number; round: number; source: string; reply?: string }
   | { type: 'check'; job: number; round: number; ok: boolean; diagnostics: string[] }
-  | { type: 'run'; job: number; round?: number; event: RunEvent }
+  /** A call, output or say() as it happens; `rehearsal` when it happened in a robot program's simulator rehearsal. */
+  | { type: 'run'; job: number; round?: number; event: RunEvent; rehearsal?: true }
   | { type: 'result'; job: number; round?: number; result: RunSummary }
   | { type: 'verdict'; job: number; round: number; done: boolean; critique: string }
+  /** The skills library around an instruction: what was offered before it, what was used or stored after it. */
+  | { type: 'skills'; job: number; lines: string[] }
   | { type: 'jobEnd'; job: number; ok: boolean; error: ErrorInfo | null; message?: string }
   | { type: 'pong'; t: number }
   | { type: 'error'; message: string; kind?: string };

@@ -4,12 +4,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { openBackend, type OpenBackend } from '../backends/open.ts';
 import type { BackendOptions } from '../backends/options.ts';
 import { WandError } from '../core/errors.ts';
+import type { SkillsChoice } from '../skills/options.ts';
 import { Gate, TOKEN_COOKIE, isLoopbackHost, newToken, urlHost } from './auth.ts';
 import { pageBundle } from './bundle.ts';
 import { modelStatus } from './model-status.ts';
 import { CSP, pageHtml } from './page-html.ts';
 import { MAX_MESSAGE_BYTES } from './protocol.ts';
-import { Session } from './session.ts';
+import { Session, type SessionConfig } from './session.ts';
 import { SharedRobot } from './shared-robot.ts';
 import { SpareWorld } from './spare-world.ts';
 
@@ -29,6 +30,8 @@ export interface ServeOptions {
   rounds?: number;
   /** Simulation speed for watching: 1 = real time (default); null = as fast as possible. */
   speed?: number | null;
+  /** The skills library the tabs' conversations use, as `wand ask --skills` (the CLI passes its flags'); absent or null: none. */
+  skills?: SkillsChoice;
 }
 
 export interface RunningServer {
@@ -52,7 +55,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const open = (o: BackendOptions) => (robot ? robot.connect(o) : spare.take(o));
   const env = opts.env ?? process.env;
   // The ask loop (TypeScript checker, model client) loads on the first instruction, not at start-up.
-  const converse = async (target: OpenBackend) => (await import('./ask-bridge.ts')).openConversation(target, { env, rounds: opts.rounds });
+  const converse: SessionConfig['converse'] = async (target, opened) =>
+    (await import('./ask-bridge.ts')).openConversation(target, { env, rounds: opts.rounds, ...(opts.skills ? { skills: { choice: opts.skills, opened } } : {}) });
   // Bundling starts now, in the background; the first request for the script waits for it.
   pageBundle().catch(() => {});
   if (model.configured) {

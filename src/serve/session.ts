@@ -28,8 +28,11 @@ export interface SessionConfig {
   open(opts: BackendOptions): Promise<OpenBackend>;
   /** With a real robot: the one connection all tabs share, and who may drive it. */
   robot?: SharedRobot;
-  /** Starts the ask conversation of a tab's world (the model comes from the environment). */
-  converse(target: OpenBackend): Promise<AskConversation>;
+  /**
+   * Starts the ask conversation of a tab's world (the model comes from the environment). `target` is the
+   * world as programs see it; `opened` the world as opened, with its options (the skills' gate rehearses there).
+   */
+  converse(target: OpenBackend, opened: { target: OpenBackend; options: BackendOptions }): Promise<AskConversation>;
 }
 
 interface Job {
@@ -214,6 +217,7 @@ export class Session {
       target,
       signal,
       onEvent: (event: RunEvent) => emit({ type: 'run', event }),
+      onRehearsalEvent: (event: RunEvent) => emit({ type: 'run', event, rehearsal: true }),
     });
     const { state: _state, world: _world, ...summary } = result;
     emit({ type: 'result', result: summary });
@@ -221,7 +225,9 @@ export class Session {
   }
 
   private async runAsk(target: OpenBackend, instruction: string, signal: AbortSignal, emit: (msg: JobMessage) => void) {
-    this.conversation ??= await this.config.converse(target);
+    const opened = this.target;
+    if (!opened) throw new WandError('usage', 'the world is not ready yet');
+    this.conversation ??= await this.config.converse(target, { target: opened, options: this.options });
     return this.conversation.ask(instruction, signal, emit);
   }
 

@@ -3,8 +3,9 @@ import { el } from './dom.ts';
 import { programBlock } from './highlight.ts';
 
 // The log of what happened: one card per instruction or editor run, and within an instruction one block
-// per round (the program, the checks' diagnostics, the calls as they execute, output and say() messages,
-// the verifier's verdict). Old cards are dropped so a long session does not grow the page without bound.
+// per round (a tool the model defined, the program, the checks' diagnostics, the calls as they execute,
+// output and say() messages, the verifier's verdict), with the skills offered before the rounds and those
+// used or stored after them. Old cards are dropped so a long session does not grow the page without bound.
 
 const MAX_CARDS = 30;
 const MAX_LINES_PER_BLOCK = 400;
@@ -21,6 +22,8 @@ interface Card {
 }
 
 const fmtArgs = (args: unknown[]) => args.map((a) => JSON.stringify(a)).join(', ');
+/** A robot program's simulator rehearsal runs first, in the same block: each of its lines says so. */
+const REHEARSAL_TAG = '[rehearsal] ';
 
 export class Rounds {
   readonly root: HTMLElement;
@@ -60,6 +63,13 @@ export class Rounds {
       case 'note':
         this.line(card, msg.round, el('div', { class: 'note', text: msg.text }));
         break;
+      case 'tool': {
+        // CREATOR's creation step, shown on its own before the program that calls the tool.
+        const code = programBlock(msg.code);
+        code.classList.add('tool');
+        this.block(card, msg.round).append(el('div', { class: 'label tool', text: `Tool defined: ${msg.signature}${msg.description ? ` — ${msg.description}` : ''}` }), code);
+        break;
+      }
       case 'program': {
         const block = this.block(card, msg.round);
         const edit = el('button', { class: 'small', text: 'edit', title: 'copy into the editor', attrs: { type: 'button' } });
@@ -77,10 +87,13 @@ export class Rounds {
         break;
       }
       case 'run':
-        this.runEvent(card, msg.round, msg.event);
+        this.runEvent(card, msg.round, msg.event, msg.rehearsal === true);
         break;
       case 'result':
         this.result(card, msg.round, msg.result);
+        break;
+      case 'skills':
+        for (const text of msg.lines) card.body.append(el('div', { class: 'skills', text }));
         break;
       case 'verdict':
         this.block(card, msg.round).append(
@@ -133,28 +146,30 @@ export class Rounds {
     this.block(card, round).append(node);
   }
 
-  private runEvent(card: Card, round: number | undefined, event: RunEvent): void {
+  private runEvent(card: Card, round: number | undefined, event: RunEvent, rehearsal: boolean): void {
+    const tag = rehearsal ? REHEARSAL_TAG : '';
+    const kind = rehearsal ? ' rehearsal' : '';
     if (event.type === 'call') {
       const where = event.line !== undefined ? `line ${event.line}: ` : '';
-      const node = el('div', { class: 'call pending', text: `… ${where}${event.primitive}(${fmtArgs(event.args)})` });
+      const node = el('div', { class: `call pending${kind}`, text: `… ${tag}${where}${event.primitive}(${fmtArgs(event.args)})` });
       card.pendingCall = node;
       this.line(card, round, node);
     } else if (event.type === 'callEnd') {
-      this.endCall(card, event.record);
+      this.endCall(card, event.record, rehearsal);
     } else if (event.type === 'output') {
-      this.line(card, round, el('div', { class: 'output', text: event.text }));
+      this.line(card, round, el('div', { class: `output${kind}`, text: `${tag}${event.text}` }));
     } else if (event.type === 'say') {
-      this.line(card, round, el('div', { class: 'say', text: `💬 ${event.text}` }));
+      this.line(card, round, el('div', { class: `say${kind}`, text: `💬 ${tag}${event.text}` }));
     }
   }
 
-  private endCall(card: Card, record: CallRecord): void {
+  private endCall(card: Card, record: CallRecord, rehearsal: boolean): void {
     const node = card.pendingCall;
     if (!node) return;
     card.pendingCall = null;
     const where = record.line !== undefined ? `line ${record.line}: ` : '';
-    node.className = `call ${record.ok ? 'ok' : 'fail'}`;
-    node.textContent = `${record.ok ? '✓' : '✗'} ${where}${record.primitive}(${fmtArgs(record.args)})  ${record.ms.toFixed(0)} ms${record.ok ? '' : ` — ${record.error ?? ''}`}`;
+    node.className = `call ${record.ok ? 'ok' : 'fail'}${rehearsal ? ' rehearsal' : ''}`;
+    node.textContent = `${record.ok ? '✓' : '✗'} ${rehearsal ? REHEARSAL_TAG : ''}${where}${record.primitive}(${fmtArgs(record.args)})  ${record.ms.toFixed(0)} ms${record.ok ? '' : ` — ${record.error ?? ''}`}`;
   }
 
   private result(card: Card, round: number | undefined, result: RunSummary): void {
