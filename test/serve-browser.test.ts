@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,15 +26,18 @@ let server: RunningServer;
 let browser: Browser;
 let page: Page;
 let consoleErrors: string[];
+let skillsDir: string;
 
 beforeAll(async () => {
   model = await startOpenAIServer();
+  skillsDir = mkdtempSync(join(tmpdir(), 'wand-serve-skills-'));
   server = await startServer({
     port: 0,
     host: '127.0.0.1',
     speed: 3, // paced, so motions are watched (and stoppable), but quicker than real time
     backend: { world: 'tabletop', seed: 0, backend: 'sim', rehearse: true },
     env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'test-key', WAND_MODEL: TEST_MODEL },
+    skills: { dir: skillsDir },
   });
   browser = await launchBrowser();
   ({ page, errors: consoleErrors } = await openPage(browser, server.url));
@@ -120,6 +125,49 @@ describe('wand serve in the browser', () => {
     expect(sent).toContain(`put the ${block} in the middle`);
     const after = position(await probe(page), block);
     expect(Math.hypot(after[0]! - 0.5, after[1]!)).toBeLessThan(0.03);
+  });
+
+  it('shows a tool the model defines before the program that calls it, keeps it as a skill, and offers it next time', async () => {
+    const block = (await probe(page)).objects.find((n) => n.endsWith(' block'))!;
+    const tool = `/**
+ * Puts the named object on the target and says where it went.
+ * @param {string} name the object
+ * @param {string} target a named position or object
+ */
+function placeAndTell(name, target) {
+  putOn(name, target);
+  say(name + ' is on the ' + target);
+}`;
+    const ask = async (instruction: string, program: string) => {
+      const before = (await probe(page)).jobs.length;
+      model.push('```js\n' + program + '\n```', 'done: yes\ncritique: it is there.');
+      await page.fill('.instruction-input', instruction);
+      await page.press('.instruction-input', 'Enter');
+      expect(await nextJobEnd(page, before)).toMatchObject({ ok: true });
+      const card = page.locator('article.card').last();
+      return { card, skills: await card.locator('.skills').allTextContents() };
+    };
+
+    const first = await ask(`put the ${block} in the top left corner and tell me`, `${tool}\nplaceAndTell(${JSON.stringify(block)}, 'top left corner');`);
+    // Two steps in the round: the tool (signature, doc line, highlighted code), then the program.
+    expect(await first.card.locator('.round .label').allTextContents()).toEqual([
+      'Tool defined: placeAndTell(name, target) — Puts the named object on the target and says where it went.',
+      'Program edit',
+    ]);
+    expect(await first.card.locator('pre.program.tool .hljs-keyword').count()).toBeGreaterThan(0);
+    expect(first.skills[0]).toBe('Skills offered: none');
+    expect(first.skills.at(-1)).toMatch(/^Skill stored: placeAndTell v1 in .*placeAndTell\.v1\.ts$/);
+    expect(readFileSync(join(skillsDir, 'placeAndTell.v1.ts'), 'utf8')).toContain(tool);
+    const index = () => JSON.parse(readFileSync(join(skillsDir, 'index.json'), 'utf8')).skills;
+    expect(index()[0]).toMatchObject({ name: 'placeAndTell', signature: 'placeAndTell(name: string, target: string): void', provenance: { instruction: `put the ${block} in the top left corner and tell me` } });
+
+    // The next instruction is offered the skill (its signature in the prompt, its code in the sandbox).
+    const second = await ask(`put the ${block} back in the middle and tell me`, `placeAndTell(${JSON.stringify(block)}, 'middle');`);
+    expect(JSON.stringify(model.chats().at(-2)!.body.messages)).toContain('placeAndTell(name: string, target: string): void // Puts the named object');
+    expect(second.skills).toEqual(['Skills offered: placeAndTell v1', 'Skill placeAndTell v1 used: success']);
+    expect(await second.card.locator('.say').textContent()).toContain(`${block} is on the middle`);
+    expect(index()[0].stats).toMatchObject({ uses: 1, successes: 1 });
+    expect(consoleErrors).toEqual([]);
   });
 
   it('stops a running program with the e-stop', async () => {

@@ -58,6 +58,12 @@ it('streams odometry and shows the rehearsal before the robot drives', async () 
   // While rehearsing, the robot itself has not moved yet; the twin has.
   expect(rehearsal.at(-1)!.odom!.x).toBeLessThan(0.02);
   expect(messages.some((m) => m.type === 'scene' && m.label.startsWith('rehearsal of ROS robot'))).toBe(true);
+  // The rehearsal's calls reach the page as such, before the robot's own.
+  const drives = messages.flatMap((m) => (m.type === 'run' && m.event.type === 'callEnd' ? [{ rehearsal: m.rehearsal ?? false, ok: m.event.record.ok, primitive: m.event.record.primitive }] : []));
+  expect(drives).toEqual([
+    { rehearsal: true, ok: true, primitive: 'drive' },
+    { rehearsal: false, ok: true, primitive: 'drive' },
+  ]);
   await waitFor((m) => m.type === 'state' && !m.rehearsal && (m.odom?.x ?? 0) > 0.25, 5000);
   ws.close();
 });
