@@ -60,6 +60,8 @@ export interface ConversationOptions {
   rounds?: number;
   /** Keep a JSONL transcript under .wand/sessions/, like `wand ask` (default true). */
   transcript?: boolean;
+  /** Rehearse robot programs in the simulator first (default true; `wand serve --no-rehearse`). */
+  rehearse?: boolean;
   /** Offer stored skills and keep new verified tools, like `wand ask` (absent: no skills). */
   skills?: ConversationSkills;
 }
@@ -83,7 +85,7 @@ export function openConversation(target: OpenBackend, opts: ConversationOptions 
     checker: checkerFor(target.backend.profile),
     session,
     world: { profile: target.backend.profile, primitives: target.primitives, world: target.backend.world() },
-    target: programTarget(target, rehearsalEvent),
+    target: programTarget(target, rehearsalEvent, opts.rehearse),
   });
 
   return {
@@ -122,10 +124,11 @@ export function openConversation(target: OpenBackend, opts: ConversationOptions 
 }
 
 /** Where the loop's programs run: the tab's world, stored skills loaded first, a robot's rehearsal reported. */
-function programTarget(target: OpenBackend, rehearsalEvent: (event: RunEvent) => void): AskTarget {
+function programTarget(target: OpenBackend, rehearsalEvent: (event: RunEvent) => void, rehearse?: boolean): AskTarget {
   return {
     state: () => target.backend.state(),
-    execute: (source, o) => executeProgram({ source, target, signal: o.signal, onEvent: o.onEvent, prelude: o.prelude, onRehearsalEvent: rehearsalEvent }),
+    execute: (source, o) =>
+      executeProgram({ source, target, signal: o.signal, onEvent: o.onEvent, prelude: o.prelude, onRehearsalEvent: rehearsalEvent, rehearse }),
   };
 }
 

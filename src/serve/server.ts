@@ -56,7 +56,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const env = opts.env ?? process.env;
   // The ask loop (TypeScript checker, model client) loads on the first instruction, not at start-up.
   const converse: SessionConfig['converse'] = async (target, opened) =>
-    (await import('./ask-bridge.ts')).openConversation(target, { env, rounds: opts.rounds, ...(opts.skills ? { skills: { choice: opts.skills, opened } } : {}) });
+    (await import('./ask-bridge.ts')).openConversation(target, { env, rounds: opts.rounds, rehearse: opened.options.rehearse, ...(opts.skills ? { skills: { choice: opts.skills, opened } } : {}) });
   // Bundling starts now, in the background; the first request for the script waits for it.
   pageBundle().catch(() => {});
   if (model.configured) {

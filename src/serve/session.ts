@@ -218,6 +218,7 @@ export class Session {
       signal,
       onEvent: (event: RunEvent) => emit({ type: 'run', event }),
       onRehearsalEvent: (event: RunEvent) => emit({ type: 'run', event, rehearsal: true }),
+      rehearse: this.options.rehearse,
     });
     const { state: _state, world: _world, ...summary } = result;
     emit({ type: 'result', result: summary });
