@@ -48,6 +48,11 @@ export function backendOptionsFrom(values: Record<string, string | boolean | und
   if (backend === 'ros' && !str('url')) throw new UsageError('--backend ros needs --url ws://HOST:9090 (the rosbridge websocket)');
   if (str('url') && backend !== 'ros') throw new UsageError('--url is only used with --backend ros');
   if (str('scene') && str('seed') !== undefined) throw new UsageError('use either --scene FILE or --seed N, not both');
+  const sceneFlags = ['scene', 'blocks', 'bowls'].filter((k) => str(k) !== undefined);
+  if (world === 'mobile' && sceneFlags.length) {
+    throw new UsageError(`${sceneFlags.map((k) => `--${k}`).join(', ')}: scene options are for the tabletop world; the mobile world is a fixed room`);
+  }
+  if (str('scene') && sceneFlags.length > 1) throw new UsageError('--blocks and --bowls shape a random scene (--seed N), not a scene file');
   return {
     world,
     scenePath: str('scene'),
