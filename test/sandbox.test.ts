@@ -441,6 +441,10 @@ describe('sandbox: nothing from the host reaches the guest', () => {
   it('rejects modules: import(), require, import statements', async () => {
     const dynamic = await run(`pick('a');\nawait import('fs');`);
     expect(dynamic.error).toMatchObject({ kind: 'runtime', line: 2, message: expect.stringContaining('modules cannot be imported') });
+    // An import() nobody awaits still fails the run (its rejection alone would go unnoticed).
+    const floating = await run(`print(1);\nimport('fs').then((m) => print(m));\nprint(2);`);
+    expect(floating.error).toMatchObject({ kind: 'runtime', line: 2, message: expect.stringContaining('modules cannot be imported') });
+    expect(floating.printed).toEqual([[1], [2]]);
     const required = await run(`\nconst fs = require('fs');`);
     expect(required.error).toMatchObject({ kind: 'runtime', line: 2, message: expect.stringContaining('require') });
     const imported = await run(`import { readFileSync } from 'node:fs';\nreadFileSync('/etc/passwd');`);

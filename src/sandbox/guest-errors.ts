@@ -56,10 +56,10 @@ function thrownToInfo(
   }
   const resource = resourceKind(error);
   if (resource) return withLine({ kind: resource, message: resourceMessage(resource, error.message, limits) }, error.line);
-  if (error.name === 'ReferenceError' && /could not load module/.test(error.message)) {
+  if (/could not load module/.test(error.message)) {
     return withLine(
       { kind: 'runtime', message: `modules cannot be imported in the sandbox (${error.message})` },
-      error.line ?? lineMatching(source, /\bimport\s*\(/),
+      lineMatching(source, /\bimport\s*\(/) ?? error.line,
     );
   }
   return withLine({ kind: 'runtime', message: named }, error.line);

@@ -102,6 +102,20 @@ function runGuest(qjs, maxBytes, req) {
   rt.setMaxStackSize(req.limits.stackBytes);
   rt.setInterruptHandler(() => (describeDeadline ? Date.now() > describeDeadline : mustStop()));
   const ctx = rt.newContext();
+  // import() rejects its promise, which a program that never awaits it would not notice; remember the
+  // attempt so the run fails with a clear error instead of quietly doing nothing.
+  /** @type {string | undefined} */
+  let blockedImport;
+  rt.setModuleLoader((name) => {
+    blockedImport ??= name;
+    return { error: new Error(`could not load module '${name}'`) };
+  });
+  /** @returns {GuestOutcome} */
+  const importFailure = () => ({
+    type: 'thrown',
+    phase: 'program',
+    error: { fromPrimitive: false, name: 'ReferenceError', message: `could not load module '${blockedImport}'` },
+  });
 
   const hostCall = ctx.newFunction('hostCall', (nameHandle, argsHandle, lineHandle) => {
     if (mustStop()) {
@@ -176,10 +190,10 @@ function runGuest(qjs, maxBytes, req) {
         const jobs = rt.executePendingJobs();
         if (jobs.error) return failed(jobs.error, 'program');
       }
-      return mustStop() ? { type: 'interrupted' } : { type: 'ok' };
+      return mustStop() ? { type: 'interrupted' } : blockedImport ? importFailure() : { type: 'ok' };
     }
     if (!rt.hasPendingJob()) {
-      return mustStop() ? { type: 'interrupted' } : { type: 'never-settles' };
+      return mustStop() ? { type: 'interrupted' } : blockedImport ? importFailure() : { type: 'never-settles' };
     }
     const jobs = rt.executePendingJobs();
     if (jobs.error) return failed(jobs.error, 'program');
