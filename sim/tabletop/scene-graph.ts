@@ -110,7 +110,10 @@ export function createSceneGraph(objects: readonly SceneGraphObject[]): SceneGra
   const objectMeshes = new Map<string, THREE.Mesh>();
   for (const obj of objects) {
     const geometry = obj.kind === 'block' ? new THREE.BoxGeometry(obj.size.x, obj.size.y, obj.size.z) : bowlGeometry(obj.size.z);
-    objectMeshes.set(obj.name, mesh(geometry, material(COLOR_HEX[obj.color] ?? 0x888888), obj.name));
+    const mat = material(COLOR_HEX[obj.color] ?? 0x888888);
+    // The lathe profile runs both ways round (inner wall up, outer wall down), so draw both faces of it.
+    if (obj.kind === 'bowl') mat.side = THREE.DoubleSide;
+    objectMeshes.set(obj.name, mesh(geometry, mat, obj.name));
   }
 
   const from = new THREE.Vector3();
