@@ -101,6 +101,16 @@ const LINE_SPOTS = {
   diagonal: [{ x: 0.21, y: -0.2 }, { x: 0.235, y: -0.245 }, { x: 0.26, y: -0.29 }],
 };
 
+/** The common shape: one object must end on a target, and nothing else may move (bar `excused`). */
+function putOneOn(instruction: string, objects: SceneObject[], obj: string, target: string, failure: string, excused: string[] = []): Draft {
+  return {
+    instruction,
+    objects,
+    check: (i, f) => all([isOn(f, obj, target), failure], othersStill(i, f, [obj, ...excused])),
+    solution: `putOn(${js(obj)}, ${js(target)});`,
+  };
+}
+
 const DIRECTIONAL = { along: [0.07, 0.2], across: 0.05 } as const;
 const MAGNITUDE = { 'a little': [0.05, 0.14], 'a lot': [0.15, 0.4] } as const;
 
@@ -114,12 +124,7 @@ export const TEMPLATES: Template[] = [
       const [a, b] = [block(cs[0]!), block(cs[1]!)];
       const objects = scene(random, cs.slice(0, 3), cs.slice(3));
       if (!objects) return null;
-      return {
-        instruction: `Pick up the ${a} and place it on the ${b}.`,
-        objects,
-        check: (i, f) => all([isOn(f, a, b), `${a} is not on ${b}`], othersStill(i, f, [a])),
-        solution: `putOn(${js(a)}, ${js(b)});`,
-      };
+      return putOneOn(`Pick up the ${a} and place it on the ${b}.`, objects, a, b, `${a} is not on ${b}`);
     },
   },
   {
@@ -131,12 +136,8 @@ export const TEMPLATES: Template[] = [
       const [a, target] = [block(cs[0]!), bowl(cs[2]!)];
       const objects = scene(random, cs.slice(0, 2), cs.slice(2, 4));
       if (!objects) return null;
-      return {
-        instruction: `Put the ${a} in the ${target}.`,
-        objects,
-        check: (i, f) => all([isOn(f, a, target), `${a} is not in ${target}`], othersStill(i, f, [a, target])),
-        solution: `putOn(${js(a)}, ${js(target)});`,
-      };
+      // A bowl that receives a block may be nudged.
+      return putOneOn(`Put the ${a} in the ${target}.`, objects, a, target, `${a} is not in ${target}`, [target]);
     },
   },
   {
@@ -234,12 +235,7 @@ export const TEMPLATES: Template[] = [
       if (extreme === 'farthest') ranked.reverse();
       if (Math.abs(dist(ranked[0]!.position, b) - dist(ranked[1]!.position, b)) < 0.03) return null;
       const target = block(ranked[0]!.color);
-      return {
-        instruction: `Put the block ${extreme} to the ${ref} on the ${place}.`,
-        objects,
-        check: (i, f) => all([isOn(f, target, place), `${target} (the ${extreme} block) is not on the ${place}`], othersStill(i, f, [target])),
-        solution: `putOn(${js(target)}, ${js(place)});`,
-      };
+      return putOneOn(`Put the block ${extreme} to the ${ref} on the ${place}.`, objects, target, place, `${target} (the ${extreme} block) is not on the ${place}`);
     },
   },
   {
@@ -258,12 +254,7 @@ export const TEMPLATES: Template[] = [
       const proj = ranked.map((o) => o.position.x * v.x + o.position.y * v.y);
       if (proj.some((p, k) => k > 0 && proj[k - 1]! - p < 0.03)) return null;
       const target = block(ranked[ORDINAL_INDEX[ordinal]!]!.color);
-      return {
-        instruction: `Put the ${ordinal} block from the ${dir} on the ${place}.`,
-        objects,
-        check: (i, f) => all([isOn(f, target, place), `${target} (the ${ordinal} from the ${dir}) is not on the ${place}`], othersStill(i, f, [target])),
-        solution: `putOn(${js(target)}, ${js(place)});`,
-      };
+      return putOneOn(`Put the ${ordinal} block from the ${dir} on the ${place}.`, objects, target, place, `${target} (the ${ordinal} from the ${dir}) is not on the ${place}`);
     },
   },
   {
@@ -276,12 +267,7 @@ export const TEMPLATES: Template[] = [
       const a = block(cs[0]!);
       const objects = scene(random, cs.slice(0, 2), cs.slice(2), [place]);
       if (!objects) return null;
-      return {
-        instruction: `Put the ${a} on the ${place}.`,
-        objects,
-        check: (i, f) => all([isOn(f, a, place), `${a} is not on the ${place}`], othersStill(i, f, [a])),
-        solution: `putOn(${js(a)}, ${js(place)});`,
-      };
+      return putOneOn(`Put the ${a} on the ${place}.`, objects, a, place, `${a} is not on the ${place}`);
     },
   },
   {
