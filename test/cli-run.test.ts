@@ -83,6 +83,7 @@ describe('wand run', () => {
     [['run', '-', '--world', 'mobile', '--scene', 'examples/scene.json'], /scene options are for the tabletop world/],
     [['run', '-', '--scene', 'examples/scene.json', '--blocks', '2'], /--blocks and --bowls shape a random scene/],
     [['run', '-', '--scene', 'examples/scene.json', '--seed', '2'], /either --scene FILE or --seed N/],
+    [['run', 'examples/stack-blocks.js', '--approve'], /--approve is for --backend ros/],
   ])('usage error %j exits 2 with a clear message', async (args, pattern) => {
     const r = await wand(args);
     expect(r.code).toBe(2);

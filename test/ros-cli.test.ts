@@ -19,8 +19,9 @@ beforeAll(async () => {
 });
 afterAll(() => bridge.close());
 
-function start(program: string, extra: string[] = []) {
-  const child = spawn(process.execPath, [WAND, 'run', '-', '--backend', 'ros', '--url', bridge.url, '--json', ...extra], {
+/** `wand run` on the test robot; the program comes on standard input unless a file is given, then stdin carries `input`. */
+function start(program: string, extra: string[] = [], opts: { file?: string; input?: string } = {}) {
+  const child = spawn(process.execPath, [WAND, 'run', opts.file ?? '-', '--backend', 'ros', '--url', bridge.url, '--json', ...extra], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -28,7 +29,7 @@ function start(program: string, extra: string[] = []) {
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  child.stdin.end(program);
+  child.stdin.end(opts.file ? (opts.input ?? '') : program);
   const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
   return { child, done };
 }
@@ -86,6 +87,54 @@ describe('wand run --backend ros', () => {
     expect(result.error).toMatchObject({ kind: 'safety', primitive: 'drive', line: 2 });
     expect(result.error.message).toMatch(/geofence/);
     expect(moving().length).toBe(before);
+  });
+
+  it('--approve: the robot moves only after the person says yes, having seen the program and its rehearsal', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wand-approve-')), 'turn.js');
+    writeFileSync(file, 'turn(30);\nprint(getPose().yaw);');
+    const before = moving().length;
+    const refused = await start('', ['--approve'], { file, input: 'n\n' }).done;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('turn(30);');
+    expect(refused.stderr).toMatch(/Rehearsal in the simulator: passed \(3 calls[\s\S]*Run it on the robot\? \[y\/N\]/);
+    const no = JSON.parse(refused.stdout);
+    expect(no.error).toEqual({ kind: 'aborted', message: 'the program was not approved, so the robot was not moved' });
+    expect(no.rehearsal.ok).toBe(true);
+    expect(no.calls).toEqual([]);
+    expect(moving().length).toBe(before);
+
+    const approved = await start('', ['--approve'], { file, input: 'y\n' }).done;
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.stdout).output).toHaveLength(1);
+    expect(moving().length).toBeGreaterThan(before);
+  });
+
+  it('wand ask --approve: the model\'s program waits for the person, who reads replies and answers on one standard input', async () => {
+    const before = moving().length;
+    const child = spawn(
+      process.execPath,
+      [WAND, 'ask', 'turn left a little', '--backend', 'ros', '--url', bridge.url, '--llm', 'manual', '--approve', '--no-verify', '--json'],
+      { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdin.end('```js\nturn(20);\n```\n.\nno\n');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toMatch(/===== your reply[\s\S]*1 \| turn\(20\);[\s\S]*Run it on the robot\? \[y\/N\]/);
+    const outcome = JSON.parse(stdout);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.rounds).toHaveLength(1);
+    expect(outcome.rounds[0].result.error.message).toBe('the program was not approved, so the robot was not moved');
+    expect(code).not.toBe(0);
+    expect(moving().length).toBe(before);
+  });
+
+  it('--approve needs the program in a file, since the answer comes on standard input', async () => {
+    const r = await start('turn(10);', ['--approve']).done;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--approve reads your answer from standard input/);
   });
 
   it('Ctrl-C publishes a zero command within 100 ms and exits', async () => {

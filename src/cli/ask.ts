@@ -7,6 +7,8 @@ import { OpenAIChatModel } from '../model/client.ts';
 import { MODEL_ENV_USAGE, modelConfigFromEnv } from '../model/config.ts';
 import { ask, type AskEvent, type AskOutcome, type AskTarget } from '../model/loop.ts';
 import { ManualModel } from '../model/manual.ts';
+import { LineReader } from '../core/line-reader.ts';
+import { APPROVE_FLAG, APPROVE_USAGE, approverFor } from './approval.ts';
 import { outcomeText, progressLine } from '../model/progress.ts';
 import type { PromptWorld } from '../model/prompt.ts';
 import { AskSession } from '../model/session.ts';
@@ -23,6 +25,7 @@ what happened goes back to the model until the task is verified done or the roun
 Several instructions run one after another in the same world and session ("now undo that").
 
 ${BACKEND_USAGE}
+${APPROVE_USAGE}
   --rounds N                round budget per instruction (default 3)
   --model M                 model name (default: WAND_MODEL)
   --llm openai|manual       where replies come from (default openai); manual prints the prompt on
@@ -47,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     argv,
     {
       ...BACKEND_FLAGS,
+      ...APPROVE_FLAG,
       rounds: { type: 'string' },
       model: { type: 'string' },
       llm: { type: 'string' },
@@ -68,11 +72,14 @@ export async function main(argv: string[]): Promise<number> {
   if (samples > 1 && options.world !== 'tabletop') throw new UsageError('--samples needs the tabletop world: candidates are tried on simulated copies of it');
   const json = Boolean(values.json);
   const skillsChoice = skillsChoiceFrom(values);
+  // One reader of standard input for the manual model's replies and the approval answers alike.
+  const stdin = new LineReader(process.stdin);
+  const approve = approverFor(Boolean(values.approve), options, stdin);
 
   // The endpoint is checked before the simulator loads, so a missing key fails at once.
   const model: ChatModel =
     llm === 'manual'
-      ? new ManualModel(process.stdin, process.stderr)
+      ? new ManualModel(stdin, process.stderr)
       : new OpenAIChatModel(modelConfigFromEnv(process.env, { model: values.model as string | undefined, stream: Boolean(values.stream) }));
 
   // Loaded on demand: the simulator (rapier) and the sandbox are only paid for once the model is configured.
@@ -85,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
   const target: AskTarget = {
     state: () => opened.backend.state(),
     execute: (source, o) =>
-      executeProgram({ source, target: opened, signal: o.signal, onEvent: o.onEvent, prelude: o.prelude, rehearse: options.rehearse }),
+      executeProgram({ source, target: opened, signal: o.signal, onEvent: o.onEvent, prelude: o.prelude, rehearse: options.rehearse, approve }),
   };
   const transcript = new Transcript();
   transcript.write({ type: 'session', model: model.label, target: opened.label, world: options.world, rounds, verify: !values['no-verify'], samples });
@@ -135,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } finally {
     stop.dispose();
-    if (model instanceof ManualModel) model.close();
+    stdin.close();
     await pool?.close();
     await opened.backend.dispose();
   }

@@ -2,6 +2,8 @@ import { openBackend } from '../backends/open.ts';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/options.ts';
 import { formatReport } from '../run/report.ts';
 import { executeProgram, type ExecuteResult } from '../run/execute.ts';
+import { LineReader } from '../core/line-reader.ts';
+import { APPROVE_FLAG, APPROVE_USAGE, approverFor } from './approval.ts';
 import { readProgram } from './program-source.ts';
 import { abortOnSignals } from './signals.ts';
 import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
@@ -11,6 +13,7 @@ const USAGE = `Usage: wand run FILE|- [options]
 Runs a JavaScript or TypeScript program over the primitive API and reports what happened.
 
 ${BACKEND_USAGE}
+${APPROVE_USAGE}
   --timeout S               wall-clock budget for the program in seconds (default 30)
   --json                    print one JSON object instead of the report
 
@@ -19,12 +22,17 @@ Exit code: 0 when the program completed, 1 when it failed, 2 for usage errors.`;
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(
     argv,
-    { ...BACKEND_FLAGS, timeout: { type: 'string' }, json: { type: 'boolean' } },
+    { ...BACKEND_FLAGS, ...APPROVE_FLAG, timeout: { type: 'string' }, json: { type: 'boolean' } },
     USAGE,
   );
   if (positionals.length !== 1) throw new UsageError(`expected one program file (or - for standard input)\n\n${USAGE}`);
   const timeoutS = numberFlag(values.timeout as string | undefined, 'timeout', { min: 0.001 });
   const options = backendOptionsFrom(values);
+  if (values.approve && positionals[0] === '-') {
+    throw new UsageError('--approve reads your answer from standard input, so the program must come from a file');
+  }
+  const stdin = new LineReader(process.stdin);
+  const approve = approverFor(Boolean(values.approve), options, stdin);
   const source = await readProgram(positionals[0]!);
   const target = await openBackend(options);
   const stop = abortOnSignals();
@@ -35,12 +43,14 @@ export async function main(argv: string[]): Promise<number> {
       limits: timeoutS ? { timeoutMs: timeoutS * 1000 } : undefined,
       signal: stop.signal,
       rehearse: options.rehearse,
+      approve,
     });
     const report = values.json ? JSON.stringify(result) : formatReport(result) + rehearsalLine(result);
     process.stdout.write(report + '\n');
     return result.ok ? 0 : 1;
   } finally {
     stop.dispose();
+    stdin.close();
     // Closes robot connections too (after a last zero command), so the process can exit.
     await target.backend.dispose();
   }

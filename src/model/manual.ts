@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createInterface, type Interface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import type { LineReader } from '../core/line-reader.ts';
 import { WandError } from '../core/errors.ts';
 import type { ChatMessage, ChatModel, CompleteOptions, Completion } from './chat.ts';
 import { estimateMessageTokens, estimateTokens } from './tokens.ts';
@@ -14,50 +14,15 @@ export class ManualModel implements ChatModel {
   readonly label = 'manual (you are the model)';
   /** Hashes of every conversation prefix already printed: a request repeats only what it adds. */
   private readonly shown = new Set<string>();
-  private readonly lines: string[] = [];
-  private waiting: (() => void) | undefined;
-  private ended = false;
-  private rl: Interface | undefined;
   private requests = 0;
 
   constructor(
-    private readonly input: Readable,
+    private readonly input: LineReader,
     private readonly out: Writable,
   ) {}
 
-  private open(): void {
-    if (this.rl) return;
-    this.rl = createInterface({ input: this.input, terminal: false });
-    this.rl.on('line', (line) => {
-      this.lines.push(line);
-      this.waiting?.();
-    });
-    this.rl.on('close', () => {
-      this.ended = true;
-      this.waiting?.();
-    });
-  }
-
-  private async nextLine(signal?: AbortSignal): Promise<string | undefined> {
-    while (!this.lines.length) {
-      if (this.ended) return undefined;
-      if (signal?.aborted) throw signal.reason instanceof WandError ? signal.reason : new WandError('aborted', 'stopped');
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.waiting = undefined;
-          signal?.removeEventListener('abort', done);
-          resolve();
-        };
-        this.waiting = done;
-        signal?.addEventListener('abort', done, { once: true });
-      });
-    }
-    return this.lines.shift();
-  }
-
   async complete(messages: ChatMessage[], opts: CompleteOptions = {}): Promise<Completion> {
     const started = performance.now();
-    this.open();
     this.requests++;
     const prefixes = prefixHashes(messages);
     let skipped = 0;
@@ -71,7 +36,7 @@ export class ManualModel implements ChatModel {
     for (const h of prefixes) this.shown.add(h);
     const reply: string[] = [];
     for (;;) {
-      const line = await this.nextLine(opts.signal);
+      const line = await this.input.next(opts.signal);
       if (line === undefined) {
         if (!reply.length) throw new WandError('aborted', 'standard input ended before a reply was given');
         break;
@@ -88,10 +53,6 @@ export class ManualModel implements ChatModel {
       model: 'manual',
       ms: Math.round(performance.now() - started),
     };
-  }
-
-  close(): void {
-    this.rl?.close();
   }
 }
 

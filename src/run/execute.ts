@@ -20,6 +20,8 @@ export interface ExecuteOptions {
   onRehearsalEvent?: (event: RunEvent) => void;
   /** Run the program in the simulator first when the target is a robot (default true; --no-rehearse). */
   rehearse?: boolean;
+  /** The person's approval gate: asked after the rehearsal, before a robot moves; false leaves it still. */
+  approve?: Approve;
 }
 
 /** How the program did in the simulator before it was allowed on the robot. */
@@ -32,6 +34,17 @@ export interface RehearsalSummary {
   /** What the safety envelope refused or stopped during the rehearsal (also what the program caught). */
   envelope: EnvelopeEvent[];
 }
+
+export interface ApprovalRequest {
+  source: string;
+  /** The robot, as the status line names it. */
+  target: string;
+  rehearsal?: RehearsalSummary;
+}
+
+export type Approve = (request: ApprovalRequest, signal?: AbortSignal) => Promise<boolean>;
+
+export const NOT_APPROVED = 'the program was not approved, so the robot was not moved';
 
 /** A robot run's result carries its rehearsal; simulator results are plain RunResults. */
 export type ExecuteResult = RunResult & { rehearsal?: RehearsalSummary };
@@ -72,6 +85,9 @@ export async function executeProgram(opts: ExecuteOptions): Promise<ExecuteResul
 
   // A robot is armed per program; its faults (lost link, stale odometry) abort the whole program.
   const guard = programGuardOf(backend);
+  if (guard && opts.approve && !(await opts.approve({ source: opts.source, target: opts.target.label, rehearsal }, opts.signal))) {
+    return notRun(opts.target, { kind: 'aborted', message: NOT_APPROVED }, started, rehearsal);
+  }
   let faults: AbortSignal | undefined;
   if (guard) {
     try {

@@ -1,0 +1,37 @@
+import type { Writable } from 'node:stream';
+import type { BackendOptions } from '../backends/options.ts';
+import type { LineReader } from '../core/line-reader.ts';
+import type { Approve } from '../run/execute.ts';
+import { UsageError } from './usage.ts';
+
+export const APPROVE_FLAG = { approve: { type: 'boolean' } } as const;
+export const APPROVE_USAGE = `  --approve                 with --backend ros: show each program and its rehearsal, and move the robot
+                            only after "y" on standard input (anything else, or no answer, leaves it still)`;
+
+/**
+ * The approval gate at a terminal: the person sees exactly what will run and how the rehearsal went,
+ * and the robot moves only on an explicit yes.
+ */
+export function terminalApprover(lines: LineReader, out: Writable): Approve {
+  return async ({ source, target, rehearsal }, signal) => {
+    const numbered = source
+      .split('\n')
+      .map((l, i) => `  ${String(i + 1).padStart(3)} | ${l}`)
+      .join('\n');
+    const rehearsed = rehearsal
+      ? `Rehearsal in the simulator: passed (${rehearsal.calls} calls, ${rehearsal.simTimeS.toFixed(1)} s simulated).`
+      : 'No rehearsal (--no-rehearse).';
+    out.write(`\nProgram for the ${target}:\n${numbered}\n${rehearsed}\nRun it on the robot? [y/N] `);
+    const answer = (await lines.next(signal))?.trim().toLowerCase();
+    const yes = answer === 'y' || answer === 'yes';
+    out.write(yes ? '\n' : `\n${answer === undefined ? 'No answer' : 'Not approved'}: the robot stays still.\n`);
+    return yes;
+  };
+}
+
+/** The approver `--approve` asks for, or undefined without it; only a robot needs one. */
+export function approverFor(enabled: boolean, options: BackendOptions, lines: LineReader): Approve | undefined {
+  if (!enabled) return undefined;
+  if (options.backend !== 'ros') throw new UsageError('--approve is for --backend ros: it asks you before the robot moves');
+  return terminalApprover(lines, process.stderr);
+}
