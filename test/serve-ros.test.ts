@@ -1,11 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { NOT_APPROVED } from '../src/run/execute.ts';
 import type { ServerMessage, StateFrame } from '../src/serve/protocol.ts';
 import { startServer, type RunningServer } from '../src/serve/server.ts';
+import { startOpenAIServer, TEST_MODEL, type OpenAIServer } from './helpers/openai-server.ts';
 import { RosbridgeTestServer } from './helpers/rosbridge-server.ts';
 
 // A session on a ROS robot (the test rosbridge's simulated base): the page gets the robot's live
-// odometry, and a program's rehearsal streams from the simulated twin before the robot moves.
+// odometry, a program's rehearsal streams from the simulated twin before the robot moves, and with
+// --approve the robot moves only after the page's yes.
 
 let bridge: RosbridgeTestServer;
 let server: RunningServer;
@@ -26,8 +29,8 @@ afterAll(async () => {
   await bridge?.close();
 });
 
-function tab() {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
+function tab(port = server.port) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
   const messages: ServerMessage[] = [];
   ws.on('message', (d) => messages.push(JSON.parse(String(d))));
   const waitFor = async (pred: (m: ServerMessage) => boolean, timeoutMs = 15_000) => {
@@ -83,4 +86,113 @@ it('lets one tab drive the robot at a time, and any tab stop it', async () => {
   expect(end).toMatchObject({ ok: false, error: { kind: 'aborted' } });
   a.ws.close();
   b.ws.close();
+});
+
+describe('with --approve', () => {
+  let bridge: RosbridgeTestServer;
+  let server: RunningServer;
+  let model: OpenAIServer;
+  beforeAll(async () => {
+    bridge = await RosbridgeTestServer.start();
+    model = await startOpenAIServer();
+    server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      speed: null,
+      backend: { world: 'mobile', seed: 0, backend: 'ros', url: bridge.url, rehearse: true },
+      env: { OPENAI_BASE_URL: model.url, OPENAI_API_KEY: 'test-key', WAND_MODEL: TEST_MODEL },
+      approve: true,
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await bridge?.close();
+    await model?.close();
+  });
+
+  /** Velocity commands that would move the base (the zero commands that end every motion do not). */
+  const moving = () => bridge.publishes('/cmd_vel').filter((f) => f.frame.msg.linear.x !== 0 || f.frame.msg.angular.z !== 0).length;
+  const yawDeg = () => (bridge.robot.yaw * 180) / Math.PI;
+
+  it('moves the robot only after the page approves, and not at all on a no', async () => {
+    const { ws, messages, waitFor } = tab(server.port);
+    const hello = await waitFor((m) => m.type === 'hello');
+    expect(hello).toMatchObject({ status: { kind: 'ros', approval: true } });
+    await waitFor((m) => m.type === 'state' && !!m.odom);
+    const reply = async (msg: unknown) => {
+      const before = messages.filter((m) => m.type === 'error').length;
+      ws.send(JSON.stringify(msg));
+      await waitFor(() => messages.filter((m) => m.type === 'error').length > before);
+      return messages.filter((m) => m.type === 'error').at(-1) as { message: string };
+    };
+
+    ws.send(JSON.stringify({ type: 'run', source: 'turn(20);' }));
+    const asked = (await waitFor((m) => m.type === 'approval')) as Extract<ServerMessage, { type: 'approval' }>;
+    expect(asked).toMatchObject({ source: 'turn(20);', target: `ROS robot at ${bridge.url}`, rehearsal: { calls: 1 } });
+    expect(asked.rehearsal!.simTimeS).toBeGreaterThan(0);
+    // Malformed answers and answers for another job are refused, and the question stays open.
+    expect((await reply({ type: 'approve', job: asked.job })).message).toMatch(/bad "approve" message: "yes"/);
+    expect((await reply({ type: 'approve', job: asked.job + 1, yes: true })).message).toMatch(/not waiting for approval/);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(moving()).toBe(0);
+    expect(messages.some((m) => m.type === 'jobEnd')).toBe(false);
+
+    ws.send(JSON.stringify({ type: 'approve', job: asked.job, yes: true }));
+    expect(await waitFor((m) => m.type === 'jobEnd', 20_000)).toMatchObject({ job: asked.job, ok: true, error: null });
+    expect(moving()).toBeGreaterThan(0);
+    expect(yawDeg()).toBeCloseTo(20, 0);
+
+    const movedSoFar = moving();
+    ws.send(JSON.stringify({ type: 'run', source: 'turn(20);' }));
+    const second = (await waitFor((m) => m.type === 'approval' && m.job !== asked.job)) as { job: number };
+    ws.send(JSON.stringify({ type: 'approve', job: second.job, yes: false }));
+    const end = await waitFor((m) => m.type === 'jobEnd' && m.job === second.job);
+    expect(end).toMatchObject({ ok: false, error: { kind: 'aborted', message: NOT_APPROVED } });
+    expect(messages.find((m) => m.type === 'result' && m.job === second.job)).toMatchObject({ result: { ok: false, error: { message: NOT_APPROVED } } });
+    expect(moving()).toBe(movedSoFar);
+    expect(yawDeg()).toBeCloseTo(20, 0);
+    ws.close();
+  });
+
+  it('answers a question no one will answer with no: the e-stop', async () => {
+    const { ws, waitFor } = tab(server.port);
+    await waitFor((m) => m.type === 'state' && !!m.odom);
+    const movedSoFar = moving();
+    ws.send(JSON.stringify({ type: 'run', source: 'drive(0.2);' }));
+    const asked = (await waitFor((m) => m.type === 'approval')) as { job: number };
+    ws.send(JSON.stringify({ type: 'stop' }));
+    expect(await waitFor((m) => m.type === 'jobEnd')).toMatchObject({ job: asked.job, ok: false, error: { kind: 'aborted' } });
+    expect(moving()).toBe(movedSoFar);
+    ws.close();
+  });
+
+  it('answers a question no one will answer with no: the tab going away', async () => {
+    const a = tab(server.port);
+    await a.waitFor((m) => m.type === 'state' && !!m.odom);
+    const movedSoFar = moving();
+    a.ws.send(JSON.stringify({ type: 'run', source: 'drive(0.2);' }));
+    await a.waitFor((m) => m.type === 'approval');
+    a.ws.terminate();
+    // Its job ended unapproved, so the robot is free for the next tab.
+    const b = tab(server.port);
+    await b.waitFor((m) => m.type === 'state' && !!m.odom);
+    b.ws.send(JSON.stringify({ type: 'run', source: 'turn(-20);' }));
+    await b.waitFor((m) => m.type === 'approval');
+    expect(moving()).toBe(movedSoFar);
+    b.ws.close();
+  });
+
+  it('asks before a program the model wrote moves the robot', async () => {
+    const { ws, waitFor } = tab(server.port);
+    await waitFor((m) => m.type === 'state' && !!m.odom);
+    const movedSoFar = moving();
+    model.push('```js\nturn(20);\n```');
+    ws.send(JSON.stringify({ type: 'ask', instruction: 'turn left a little' }));
+    const asked = (await waitFor((m) => m.type === 'approval', 30_000)) as { job: number; source: string };
+    expect(asked.source.trim()).toBe('turn(20);');
+    ws.send(JSON.stringify({ type: 'approve', job: asked.job, yes: false }));
+    expect(await waitFor((m) => m.type === 'jobEnd')).toMatchObject({ ok: false, error: { kind: 'aborted', message: NOT_APPROVED } });
+    expect(moving()).toBe(movedSoFar);
+    ws.close();
+  });
 });

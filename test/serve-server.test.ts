@@ -76,6 +76,8 @@ describe('wand serve on loopback', () => {
       '{"type":"run","source":42}',
       '{"type":"newScene","seed":-1}',
       '{"type":"ping","t":1,"extra":true}',
+      '{"type":"approve","job":1}',
+      '{"type":"approve","job":1,"yes":true}', // well-formed, but no job is waiting for approval
       Buffer.from([1, 2, 3]),
     ];
     for (const m of bad) {
@@ -147,6 +149,12 @@ describe('wand serve off loopback', () => {
     });
     child.kill('SIGTERM');
     expect(out).toMatch(/^Wand session: http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}/);
+  });
+
+  it('refuses --approve without a robot', async () => {
+    const r = await wand(['serve', '--approve']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--approve is for --backend ros/);
   });
 
   it('rejects a bad port with a usage error', async () => {

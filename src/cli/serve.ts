@@ -3,6 +3,7 @@ import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/op
 import { MODEL_ENV_USAGE } from '../model/config.ts';
 import { isLoopbackHost } from '../serve/auth.ts';
 import { startServer } from '../serve/server.ts';
+import { APPROVE_FLAG } from './approval.ts';
 import { EMBEDDINGS_ENV_USAGE, SKILLS_FLAGS, SKILLS_USAGE, skillsChoiceFrom } from '../skills/options.ts';
 import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
 
@@ -19,6 +20,8 @@ and an e-stop. Each browser tab is its own session with its own world.
   --speed X|max             simulation speed while watching (default 1 = real time; max = as fast as possible)
 ${SKILLS_USAGE}
 ${BACKEND_USAGE}
+  --approve                 with --backend ros: each program (from the editor or the model) waits, after its
+                            rehearsal, until you press "Run on the robot" on the page; anything else leaves it still
 
 ${MODEL_ENV_USAGE}
 ${EMBEDDINGS_ENV_USAGE}
@@ -28,7 +31,7 @@ Without a model endpoint the editor and the e-stop still work.`;
 export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(
     argv,
-    { ...BACKEND_FLAGS, ...SKILLS_FLAGS, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, rounds: { type: 'string' }, speed: { type: 'string' } },
+    { ...BACKEND_FLAGS, ...SKILLS_FLAGS, ...APPROVE_FLAG, port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' }, rounds: { type: 'string' }, speed: { type: 'string' } },
     USAGE,
     false,
   );
@@ -43,15 +46,17 @@ export async function main(argv: string[]): Promise<number> {
   const speed = speedFlag === 'max' ? null : (numberFlag(speedFlag, 'speed', { min: 0.1 }) ?? 1);
   const backend = backendOptionsFrom(values);
   const skills = skillsChoiceFrom(values);
+  const approve = Boolean(values.approve);
+  if (approve && backend.backend !== 'ros') throw new UsageError('--approve is for --backend ros: the page asks you before the robot moves');
 
-  const server = await startServer({ port, host, token, backend, rounds, speed, skills });
+  const server = await startServer({ port, host, token, backend, rounds, speed, skills, approve });
   const out = (line: string) => process.stdout.write(line + '\n');
   out(`Wand session: ${server.url}`);
   if (!isLoopbackHost(host)) {
     out(`Bound to ${host}: every request needs the token${token ? '' : ' (generated for this run)'}: ${server.token}`);
     for (const addr of externalAddresses(host)) out(`  also reachable at http://${addr}:${server.port}/?token=${server.token}`);
   }
-  out(`Backend: ${backend.backend === 'ros' ? `ROS robot at ${backend.url}` : `simulator (${backend.world})`}. Ctrl-C stops the server and every program.`);
+  out(`Backend: ${backend.backend === 'ros' ? `ROS robot at ${backend.url}${approve ? ', every program waits for approval on the page' : ''}` : `simulator (${backend.world})`}. Ctrl-C stops the server and every program.`);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

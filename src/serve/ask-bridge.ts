@@ -9,7 +9,7 @@ import { modelConfigFromEnv } from '../model/config.ts';
 import { ask, type AskDeps, type AskEvent, type AskTarget } from '../model/loop.ts';
 import { AskSession } from '../model/session.ts';
 import { Transcript, recordEvent } from '../model/transcript.ts';
-import { executeProgram } from '../run/execute.ts';
+import { executeProgram, type Approve } from '../run/execute.ts';
 import type { RunEvent } from '../run/result.ts';
 import type { SkillsChoice } from '../skills/options.ts';
 import { openSkillSession, type SkillSession } from '../skills/session.ts';
@@ -30,7 +30,8 @@ export interface AskOutcome {
 }
 
 export interface AskConversation {
-  ask(instruction: string, signal: AbortSignal, emit: (msg: JobMessage) => void): Promise<AskOutcome>;
+  /** `approve` is the job's approval gate (wand serve --approve): each round's robot program waits for it. */
+  ask(instruction: string, signal: AbortSignal, emit: (msg: JobMessage) => void, approve?: Approve): Promise<AskOutcome>;
 }
 
 /** Checkers keep a TypeScript language service warm; one per primitive profile serves every tab. */
@@ -80,21 +81,21 @@ export function openConversation(target: OpenBackend, opts: ConversationOptions 
   const session = new AskSession();
   let transcript: Transcript | undefined;
   let skills: SkillSession | undefined;
-  const deps = (rehearsalEvent: (event: RunEvent) => void): AskDeps => ({
+  const deps = (rehearsalEvent: (event: RunEvent) => void, approve?: Approve): AskDeps => ({
     model,
     checker: checkerFor(target.backend.profile),
     session,
     world: { profile: target.backend.profile, primitives: target.primitives, world: target.backend.world() },
-    target: programTarget(target, rehearsalEvent, opts.rehearse),
+    target: programTarget(target, rehearsalEvent, opts.rehearse, approve),
   });
 
   return {
-    async ask(instruction, signal, emit) {
+    async ask(instruction, signal, emit, approve) {
       if (opts.transcript !== false) transcript ??= new Transcript();
       if (opts.skills) skills ??= openSkillSession(opts.skills.choice, opts.skills.opened.target, opts.skills.opened.options, { env, transcript });
       // The loop does not see a robot program's rehearsal; its calls go to the page under the current round.
       let round: number | undefined;
-      const base = deps((event) => emit({ type: 'run', round, event, rehearsal: true }));
+      const base = deps((event) => emit({ type: 'run', round, event, rehearsal: true }), approve);
       const offered = await skills?.before(instruction, base, signal);
       if (offered) emit({ type: 'skills', lines: offered.offer.skills.length ? offered.lines : [...offered.lines, 'Skills offered: none'] });
       const outcome = await ask(instruction, offered?.deps ?? base, {
@@ -123,12 +124,15 @@ export function openConversation(target: OpenBackend, opts: ConversationOptions 
   };
 }
 
-/** Where the loop's programs run: the tab's world, stored skills loaded first, a robot's rehearsal reported. */
-function programTarget(target: OpenBackend, rehearsalEvent: (event: RunEvent) => void, rehearse?: boolean): AskTarget {
+/**
+ * Where the loop's programs run: the tab's world, stored skills loaded first, a robot's rehearsal reported,
+ * and with an approval gate the person's yes between the rehearsal and the robot.
+ */
+function programTarget(target: OpenBackend, rehearsalEvent: (event: RunEvent) => void, rehearse?: boolean, approve?: Approve): AskTarget {
   return {
     state: () => target.backend.state(),
     execute: (source, o) =>
-      executeProgram({ source, target, signal: o.signal, onEvent: o.onEvent, prelude: o.prelude, onRehearsalEvent: rehearsalEvent, rehearse }),
+      executeProgram({ source, target, signal: o.signal, onEvent: o.onEvent, prelude: o.prelude, onRehearsalEvent: rehearsalEvent, rehearse, approve }),
   };
 }
 

@@ -32,6 +32,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('world'), world: z.enum(WORLDS) }),
   /** Simulated seconds per wall second for watching (1 = real time); null runs as fast as the CPU allows. */
   z.strictObject({ type: z.literal('speed'), speed: z.number().min(0.1).max(100).nullable() }),
+  /** The person's answer to an `approval` (wand serve --approve): move the robot or leave it still. */
+  z.strictObject({ type: z.literal('approve'), job: z.number().int().min(1), yes: z.boolean() }),
   /** Echoed as `pong`: round-trip time for the connection indicator and the bench. */
   z.strictObject({ type: z.literal('ping'), t: z.number().finite() }),
 ]);
@@ -51,6 +53,8 @@ export interface SessionStatus {
   world: WorldName;
   /** Simulation speed for watching; null: as fast as possible. */
   speed: number | null;
+  /** wand serve --approve: every robot program waits for the person's yes on the page. */
+  approval: boolean;
 }
 
 export interface SceneObjectInfo {
@@ -106,6 +110,11 @@ export type ServerMessage =
   | { type: 'run'; job: number; round?: number; event: RunEvent; rehearsal?: true }
   | { type: 'result'; job: number; round?: number; result: RunSummary }
   | { type: 'verdict'; job: number; round: number; done: boolean; critique: string }
+  /**
+   * A robot program passed its rehearsal and waits for the person (wand serve --approve); answered with
+   * `approve`. No rehearsal with --no-rehearse.
+   */
+  | { type: 'approval'; job: number; source: string; target: string; rehearsal?: { calls: number; simTimeS: number } }
   /** The skills library around an instruction: what was offered before it, what was used or stored after it. */
   | { type: 'skills'; job: number; lines: string[] }
   | { type: 'jobEnd'; job: number; ok: boolean; error: ErrorInfo | null; message?: string }

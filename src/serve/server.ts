@@ -32,6 +32,8 @@ export interface ServeOptions {
   speed?: number | null;
   /** The skills library the tabs' conversations use, as `wand ask --skills` (the CLI passes its flags'); absent or null: none. */
   skills?: SkillsChoice;
+  /** --approve: every robot program (editor or model) waits for the person's yes on the page. */
+  approve?: boolean;
 }
 
 export interface RunningServer {
@@ -80,7 +82,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const origin = verdict.ok ? gate.checkOrigin(req) : verdict;
     if (!origin.ok) return refuseUpgrade(socket, origin.status, origin.reason);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new Session(ws, { backend: opts.backend, speed: opts.speed === undefined ? 1 : opts.speed, model, open, converse, robot });
+      const session = new Session(ws, { backend: opts.backend, speed: opts.speed === undefined ? 1 : opts.speed, model, open, converse, robot, approve: opts.approve });
       const entry = { session, alive: true };
       sessions.set(ws, entry);
       ws.on('pong', () => (entry.alive = true));

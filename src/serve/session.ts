@@ -2,13 +2,14 @@ import type { RawData, WebSocket } from 'ws';
 import type { OpenBackend } from '../backends/open.ts';
 import type { BackendOptions } from '../backends/options.ts';
 import { WandError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
-import { executeProgram } from '../run/execute.ts';
+import { executeProgram, type Approve } from '../run/execute.ts';
 import type { RunEvent } from '../run/result.ts';
 import type { Backend } from '../../primitives/backend.ts';
 import type { RoomSpec } from '../../sim/mobile/room.ts';
 import { watchRehearsals } from './rehearsal-view.ts';
 import type { SharedRobot } from './shared-robot.ts';
 import type { AskConversation, JobMessage } from './ask-bridge.ts';
+import { Approvals } from './approvals.ts';
 import { WallClockPacer, paceableOf } from './pacing.ts';
 import { parseClientMessage } from './parse-message.ts';
 import type { ClientMessage, JobKind, ModelStatus, ServerMessage, SessionStatus, WorldName } from './protocol.ts';
@@ -28,6 +29,8 @@ export interface SessionConfig {
   open(opts: BackendOptions): Promise<OpenBackend>;
   /** With a real robot: the one connection all tabs share, and who may drive it. */
   robot?: SharedRobot;
+  /** wand serve --approve: every robot program waits for the person's yes on the page before it moves. */
+  approve?: boolean;
   /**
    * Starts the ask conversation of a tab's world (the model comes from the environment). `target` is the
    * world as programs see it; `opened` the world as opened, with its options (the skills' gate rehearses there).
@@ -65,6 +68,8 @@ export class Session {
   private speed: number | null;
   private readonly stream: StateStream;
   private readonly pacer: WallClockPacer;
+  /** This tab's open approval question, if any: only this tab's page can answer it. */
+  private readonly approvals = new Approvals((msg) => this.send(msg));
   private closed = false;
 
   constructor(
@@ -113,6 +118,8 @@ export class Session {
         return this.startJob('run', msg.source);
       case 'ask':
         return this.startJob('ask', msg.instruction);
+      case 'approve':
+        return this.approvals.answer(msg.job, msg.yes);
       case 'reset':
         return this.requestScene((o) => ({ ...o }));
       case 'newScene':
@@ -134,6 +141,7 @@ export class Session {
       kind: this.options.backend,
       world: this.options.world,
       speed: this.speed,
+      approval: this.config.approve === true,
     };
   }
 
@@ -186,6 +194,8 @@ export class Session {
     if (kind === 'ask' && !this.config.model.configured) throw new WandError('usage', this.config.model.text);
     const id = ++this.jobSeq;
     const controller = new AbortController();
+    this.approvals.cancel(); // a question left from an earlier job is never answered yes for this one
+
     if (this.config.robot && !this.config.robot.claim(this, (reason) => controller.abort(new WandError('aborted', reason)))) {
       throw new WandError('usage', 'the robot is running a program started in another tab; wait for it or press stop');
     }
@@ -199,7 +209,8 @@ export class Session {
       }
       this.send({ ...msg, job: id } as ServerMessage);
     };
-    const body = kind === 'run' ? this.runProgram(target, text, controller.signal, emit) : this.runAsk(target, text, controller.signal, emit);
+    const approve = this.config.approve ? this.approvals.forJob(id, controller.signal) : undefined;
+    const body = kind === 'run' ? this.runProgram(target, text, controller.signal, emit, approve) : this.runAsk(target, text, controller.signal, emit, approve);
     const done = body
       .catch((err): { ok: boolean; error: ErrorInfo | null; message?: string } => ({ ok: false, error: toErrorInfo(err) }))
       .then((end) => {
@@ -211,7 +222,7 @@ export class Session {
     this.job = { id, kind, controller, done };
   }
 
-  private async runProgram(target: OpenBackend, source: string, signal: AbortSignal, emit: (msg: JobMessage) => void) {
+  private async runProgram(target: OpenBackend, source: string, signal: AbortSignal, emit: (msg: JobMessage) => void, approve?: Approve) {
     const result = await executeProgram({
       source,
       target,
@@ -219,23 +230,25 @@ export class Session {
       onEvent: (event: RunEvent) => emit({ type: 'run', event }),
       onRehearsalEvent: (event: RunEvent) => emit({ type: 'run', event, rehearsal: true }),
       rehearse: this.options.rehearse,
+      approve,
     });
     const { state: _state, world: _world, ...summary } = result;
     emit({ type: 'result', result: summary });
     return { ok: result.ok, error: result.error };
   }
 
-  private async runAsk(target: OpenBackend, instruction: string, signal: AbortSignal, emit: (msg: JobMessage) => void) {
+  private async runAsk(target: OpenBackend, instruction: string, signal: AbortSignal, emit: (msg: JobMessage) => void, approve?: Approve) {
     const opened = this.target;
     if (!opened) throw new WandError('usage', 'the world is not ready yet');
     this.conversation ??= await this.config.converse(target, { target: opened, options: this.options });
-    return this.conversation.ask(instruction, signal, emit);
+    return this.conversation.ask(instruction, signal, emit, approve);
   }
 
   /** E-stop: abort the job (which stops its motion) and bring the robot to rest, even with no job running. */
   private async stop(reason: string): Promise<void> {
     const job = this.job;
     job?.controller.abort(new WandError('aborted', reason));
+    this.approvals.cancel();
     // On a robot shared by several tabs, this tab's e-stop also stops a program another tab started.
     if (reason === ESTOP) this.config.robot?.estop(reason);
     await this.target?.backend.halt();
