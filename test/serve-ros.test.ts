@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { NOT_APPROVED } from '../src/run/execute.ts';
 import type { ServerMessage, StateFrame } from '../src/serve/protocol.ts';
 import { startServer, type RunningServer } from '../src/serve/server.ts';
+import { ARTIFACTS, launchBrowser, openPage } from './helpers/browser.ts';
 import { startOpenAIServer, TEST_MODEL, type OpenAIServer } from './helpers/openai-server.ts';
 import { RosbridgeTestServer } from './helpers/rosbridge-server.ts';
 
@@ -194,5 +196,51 @@ describe('with --approve', () => {
     expect(await waitFor((m) => m.type === 'jobEnd')).toMatchObject({ ok: false, error: { kind: 'aborted', message: NOT_APPROVED } });
     expect(moving()).toBe(movedSoFar);
     ws.close();
+  });
+
+  it('asks on the page in a panel of its own, and moves the robot on "Run on the robot"', async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page, errors } = await openPage(browser, server.url);
+      await expect.poll(() => page.textContent('.status')).toContain('approval required');
+      await page.waitForFunction(() => (window as unknown as { wand: { frames: number } }).wand.frames > 0);
+      const movedSoFar = moving();
+      const yaw0 = yawDeg();
+      await page.fill('.editor-input', 'turn(-15);');
+      await page.click('button.run');
+      const panel = page.locator('section.approval');
+      await panel.waitFor({ state: 'visible', timeout: 15_000 });
+      expect(await panel.locator('.approval-rehearsal').textContent()).toMatch(/^✓ Rehearsal passed \(1 call, \d+\.\d s simulated\)$/);
+      expect(await panel.locator('pre.program .gutter').textContent()).toBe('1');
+      expect(await panel.locator('pre.program .hljs-number').count()).toBe(1); // highlighted
+      // The e-stop stays visible above the panel.
+      const onTop = await page.evaluate(() => {
+        const r = document.querySelector('button.estop')!.getBoundingClientRect();
+        return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.className;
+      });
+      expect(onTop).toBe('estop');
+      await page.screenshot({ path: join(ARTIFACTS, 'serve-approval.png') });
+      expect(moving()).toBe(movedSoFar);
+
+      await page.click('button.approve-yes');
+      await page.waitForFunction(() => (window as unknown as { wand: { jobs: unknown[] } }).wand.jobs.length > 0, undefined, { timeout: 20_000 });
+      expect(await page.evaluate(() => (window as unknown as { wand: { jobs: unknown[] } }).wand.jobs[0])).toMatchObject({ ok: true });
+      expect(await panel.isHidden()).toBe(true);
+      expect(yawDeg()).toBeCloseTo(yaw0 - 15, 0);
+
+      // "Cancel": the card shows the not-approved result once, like any other failure, and nothing moved.
+      const moved = moving();
+      await page.click('button.run');
+      await panel.waitFor({ state: 'visible', timeout: 15_000 });
+      await page.click('button.approve-no');
+      await page.waitForFunction(() => (window as unknown as { wand: { jobs: unknown[] } }).wand.jobs.length > 1, undefined, { timeout: 10_000 });
+      const card = page.locator('article.card').last();
+      expect(await card.locator('.badge').textContent()).toBe('stopped');
+      expect(await card.locator('.result.fail, .error').allTextContents()).toEqual([`aborted: ${NOT_APPROVED}`]);
+      expect(moving()).toBe(moved);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });

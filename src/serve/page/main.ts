@@ -2,6 +2,7 @@ import 'highlight.js/styles/github-dark.css';
 import './style.css';
 import type { ServerMessage, StateFrame } from '../protocol.ts';
 import { Connection } from './connection.ts';
+import { ApprovalPanel } from './approval.ts';
 import { Controls } from './controls.ts';
 import { el } from './dom.ts';
 import { Editor } from './editor.ts';
@@ -9,8 +10,9 @@ import { Rounds } from './rounds.ts';
 import { StatusLine } from './status.ts';
 import { View } from './view.ts';
 
-// The session page: live view, status line, instruction box, rounds log, program editor and e-stop,
-// all driven by one websocket. `window.wand` exposes a few read-only facts for tests and the bench.
+// The session page: live view, status line, instruction box, rounds log, program editor, approval panel
+// (wand serve --approve) and e-stop, all driven by one websocket. `window.wand` exposes a few read-only
+// facts for tests and the bench.
 
 interface PageProbe {
   firstRender: number | null;
@@ -37,7 +39,11 @@ const rounds = new Rounds();
 const conn: Connection = new Connection((msg) => onMessage(msg), (state, detail) => {
   if (state === 'connected') probe.marks.connected ??= performance.now();
   status.connection(state, detail, conn?.rttMs);
-  if (state === 'disconnected') setBusy(false); // (not on 'connecting': that fires before the panels exist)
+  if (state === 'disconnected') {
+    // (not on 'connecting': that fires before the panels exist)
+    setBusy(false);
+    approval.hide(); // the server's session, and its question, went with the connection
+  }
 });
 conn.connect();
 const send: Connection['send'] = (msg) => {
@@ -45,6 +51,7 @@ const send: Connection['send'] = (msg) => {
   return true;
 };
 const controls = new Controls((msg) => send(msg));
+const approval = new ApprovalPanel((msg) => send(msg));
 const editor = new Editor((source) => send({ type: 'run', source }));
 rounds.onEdit = (source) => editor.set(source);
 
@@ -76,6 +83,7 @@ view.onRender = () => {
 
 document.body.append(
   el('div', { class: 'app' }, el('header', { class: 'top' }, el('h1', { text: 'Wand' }), status.root), el('main', {}, viewPane, el('aside', {}, form, rounds.root, editor.root))),
+  approval.root,
   controls.estop,
 );
 
@@ -128,6 +136,11 @@ function onMessage(msg: ServerMessage): void {
       return;
     case 'jobEnd':
       probe.jobs.push({ job: msg.job, ok: msg.ok, error: msg.error?.kind ?? null });
+      approval.hide(msg.job);
+      rounds.handle(msg);
+      return;
+    case 'approval':
+      approval.show(msg);
       rounds.handle(msg);
       return;
     default:

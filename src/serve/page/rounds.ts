@@ -1,3 +1,4 @@
+import type { ErrorInfo } from '../../core/errors.ts';
 import type { CallRecord, RunEvent, RunSummary, ServerMessage } from '../protocol.ts';
 import { el } from './dom.ts';
 import { programBlock } from './highlight.ts';
@@ -19,9 +20,12 @@ interface Card {
   lines: number;
   /** The last run's result is on the card already, so the job's end need not repeat its error. */
   resultShown: boolean;
+  /** The last result's error line, so a job ending with that same error (not approved, e-stop) shows it once. */
+  lastError: string | null;
 }
 
 const fmtArgs = (args: unknown[]) => args.map((a) => JSON.stringify(a)).join(', ');
+const errorText = (e: ErrorInfo) => `${e.kind}: ${e.message}${e.line ? ` (line ${e.line})` : ''}`;
 /** A robot program's simulator rehearsal runs first, in the same block: each of its lines says so. */
 const REHEARSAL_TAG = '[rehearsal] ';
 
@@ -95,6 +99,10 @@ export class Rounds {
       case 'skills':
         for (const text of msg.lines) card.body.append(el('div', { class: 'skills', text }));
         break;
+      case 'approval':
+        // The question itself is the approval panel; the card says what the program waits for.
+        this.setWaiting(card, card.body, 'waiting for your approval before the robot moves…');
+        break;
       case 'verdict':
         this.block(card, msg.round).append(
           el('div', { class: `verdict ${msg.done ? 'ok' : 'fail'}`, text: `${msg.done ? '✓ done' : '✗ not done'}${msg.critique ? `: ${msg.critique}` : ''}` }),
@@ -104,7 +112,11 @@ export class Rounds {
         card.root.classList.remove('running');
         card.root.classList.add(msg.ok ? 'ok' : 'failed');
         card.badge.textContent = msg.ok ? 'done' : msg.error?.kind === 'aborted' ? 'stopped' : 'failed';
-        if (msg.error && !(card.resultShown && msg.error.kind !== 'aborted')) card.body.append(el('div', { class: 'error', text: `${msg.error.kind}: ${msg.error.message}${msg.error.line ? ` (line ${msg.error.line})` : ''}` }));
+        // The result on the card already shows its error; a stop can come later (while asking the model), so
+        // it is shown unless it is that result's own (not approved, the e-stop during the run).
+        const error = msg.error ? errorText(msg.error) : null;
+        const shown = card.resultShown && (msg.error?.kind !== 'aborted' || error === card.lastError);
+        if (error && !shown) card.body.append(el('div', { class: 'error', text: error }));
         if (msg.message) card.body.append(el('div', { class: 'note', text: msg.message }));
         break;
       }
@@ -123,7 +135,7 @@ export class Rounds {
     const body = el('div', { class: 'card-body' });
     const root = el('article', { class: `card running ${kind}`, attrs: { 'data-job': String(job) } }, el('header', {}, el('span', { class: 'title', text: title }), badge), body);
     if (source !== undefined) body.append(programBlock(source));
-    const card: Card = { root, badge, body, rounds: new Map(), pendingCall: null, lines: 0, resultShown: false };
+    const card: Card = { root, badge, body, rounds: new Map(), pendingCall: null, lines: 0, resultShown: false, lastError: null };
     this.cards.set(job, card);
     this.list.append(root);
     this.trim();
@@ -175,8 +187,9 @@ export class Rounds {
   private result(card: Card, round: number | undefined, result: RunSummary): void {
     const text = result.ok
       ? `completed: ${result.calls.length} calls, ${result.simTimeS.toFixed(2)} s simulated, ${result.wallTimeMs} ms`
-      : `${result.error?.kind ?? 'error'}: ${result.error?.message ?? ''}${result.error?.line ? ` (line ${result.error.line})` : ''}`;
+      : result.error ? errorText(result.error) : 'error';
     card.resultShown = true;
+    card.lastError = result.ok ? null : text;
     this.block(card, round).append(el('div', { class: `result ${result.ok ? 'ok' : 'fail'}`, text }));
   }
 

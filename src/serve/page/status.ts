@@ -3,7 +3,7 @@ import type { ConnectionState } from './connection.ts';
 import { el } from './dom.ts';
 
 // One line that answers "what am I talking to": the model endpoint (or how to set one), the backend
-// (simulator or a robot's URL) and whether the page is connected.
+// (simulator or a robot's URL), whether programs wait for approval, and whether the page is connected.
 
 export class StatusLine {
   readonly root: HTMLElement;
@@ -11,9 +11,10 @@ export class StatusLine {
   private readonly backend = el('span', { class: 'backend' });
   private readonly link = el('span', { class: 'link' });
   private readonly pose = el('span', { class: 'pose' });
+  private readonly approval = el('span', { class: 'approval-required', title: 'every program waits for your approval before the robot moves' });
 
   constructor() {
-    this.root = el('div', { class: 'status', attrs: { role: 'status' } }, this.link, this.backend, this.model, this.pose);
+    this.root = el('div', { class: 'status', attrs: { role: 'status' } }, this.link, this.backend, this.approval, this.model, this.pose);
     this.connection('connecting');
   }
 
@@ -21,6 +22,7 @@ export class StatusLine {
     this.model.textContent = status.model.configured ? `model: ${status.model.text}` : status.model.text;
     this.model.classList.toggle('warn', !status.model.configured);
     this.backend.textContent = `backend: ${status.backend}`;
+    this.approval.textContent = status.approval ? 'approval required' : '';
   }
 
   connection(state: ConnectionState, detail?: string, rttMs?: number | null): void {
