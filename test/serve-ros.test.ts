@@ -97,6 +97,9 @@ describe('with --approve', () => {
   beforeAll(async () => {
     bridge = await RosbridgeTestServer.start();
     model = await startOpenAIServer();
+    // With a model configured the server warms the type checker (a second or more of blocked event loop)
+    // just after start; done here first, it cannot stall the robot's odometry in the middle of a test.
+    (await import('../src/serve/ask-bridge.ts')).warmChecker('mobile');
     server = await startServer({
       port: 0,
       host: '127.0.0.1',
