@@ -81,7 +81,8 @@ export class View {
     const [x0, x1] = room?.bounds.x ?? [-3, 3];
     const [y0, y1] = room?.bounds.y ?? [-3, 3];
     const [cx, cy, size] = [(x0 + x1) / 2, (y0 + y1) / 2, Math.max(x1 - x0, y1 - y0)];
-    this.camera.position.set(cx - size * 0.2, cy - size * 0.75, size * 0.75);
+    // Far enough back that the whole room fits a square-ish view with the 45° lens.
+    this.camera.position.set(cx - size * 0.2, cy - size * 1.0, size * 1.0);
     this.controls.target.set(cx, cy, 0);
     this.controls.update();
   }
