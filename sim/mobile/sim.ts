@@ -72,14 +72,17 @@ export class MobileSim implements MobileBackend, HasEnvelope {
         this.cmd = { ...cmd };
         this.cmdAt = this.t;
       },
-      tick: async (dt) => {
-        this.step(dt);
-        if (++this.ticks % YIELD_EVERY === 0 || this.pace) await (this.pace ? this.pace(this.t) : yieldToEventLoop());
-      },
+      tick: (dt) => this.tick(dt),
       now: () => this.t,
       fault: () => this.collision,
     };
     this.controller = new MotionController(io, this.envelope);
+  }
+
+  /** Steps the world, then gives the event loop (or the pacing) its turn every YIELD_EVERY calls. */
+  private async tick(seconds: number): Promise<void> {
+    this.step(seconds);
+    if (++this.ticks % YIELD_EVERY === 0 || this.pace) await (this.pace ? this.pace(this.t) : yieldToEventLoop());
   }
 
   /** Advance the world by `seconds` of simulated time. */
@@ -170,8 +173,7 @@ export class MobileSim implements MobileBackend, HasEnvelope {
     const end = this.t + seconds;
     while (this.t < end - 1e-9) {
       if (signal.aborted) throw abortError(signal);
-      this.step(Math.min(0.05, end - this.t));
-      if (++this.ticks % YIELD_EVERY === 0 || this.pace) await (this.pace ? this.pace(this.t) : yieldToEventLoop());
+      await this.tick(Math.min(0.05, end - this.t));
     }
   }
 
