@@ -93,9 +93,10 @@ export class MobileSim implements MobileBackend, HasEnvelope {
       this.vel.angular = approach(this.vel.angular, this.cmd.angular, BASE_ANGULAR_ACCEL * DT);
       const mid = this.pose.yaw + (this.vel.angular * DT) / 2;
       const next = { x: this.pose.x + this.vel.linear * Math.cos(mid) * DT, y: this.pose.y + this.vel.linear * Math.sin(mid) * DT };
-      const near = nearestObstacle(this.room, next);
       // A move counts as a collision when it gets closer than the body allows; moving away is always possible.
-      if (this.vel.linear !== 0 && near.distance < ROBOT_RADIUS && near.distance < nearestObstacle(this.room, this.pose).distance) {
+      // Turning in place and standing still cannot collide, so they skip the obstacle search.
+      const near = this.vel.linear === 0 ? null : nearestObstacle(this.room, next);
+      if (near && near.distance < ROBOT_RADIUS && near.distance < nearestObstacle(this.room, this.pose).distance) {
         this.vel = { linear: 0, angular: 0 };
         this.cmd = { linear: 0, angular: 0 };
         if (!this.collision) {
