@@ -1,4 +1,5 @@
 import type { ChatMessage, ChatModel, Completion } from '../model/chat.ts';
+import { fenced } from '../model/extract.ts';
 import { estimateMessageTokens, estimateTokens } from '../model/tokens.ts';
 
 // The instant scripted model: answers every request of an episode with the episode's reference program
@@ -10,7 +11,7 @@ export class OracleModel implements ChatModel {
   private readonly reply: string;
 
   constructor(solution: string) {
-    this.reply = '```js\n' + solution.trimEnd() + '\n```';
+    this.reply = fenced(solution);
   }
 
   async complete(messages: ChatMessage[]): Promise<Completion> {

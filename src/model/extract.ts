@@ -33,6 +33,11 @@ export function stripThinking(reply: string): string {
   return reply.replace(/<(think|thinking|reasoning)>[\s\S]*?<\/\1>/gi, '').replace(/^[\s\S]*?<\/think>/i, '');
 }
 
+/** A program as the model is asked to write it: one ```js block (what extractProgram reads back). */
+export function fenced(program: string): string {
+  return '```js\n' + program.trimEnd() + '\n```';
+}
+
 export function extractProgram(reply: string): Extracted {
   const text = stripThinking(reply).replace(/\r\n?/g, '\n');
   const blocks = [...text.matchAll(FENCE)].map((m) => ({ tag: m[2]!.toLowerCase(), body: m[3]! }));

@@ -8,6 +8,7 @@ import { findTools } from '../skills/extract.ts';
 import { sampleAndSelect, type CandidatesRecord } from '../select/round.ts';
 import { addUsage, type ChatMessage, type ChatModel, type Completion, type Usage } from './chat.ts';
 import { draftProgram } from './draft.ts';
+import { fenced } from './extract.ts';
 import { observationText } from './observation.ts';
 import {
   checkFeedback,
@@ -337,7 +338,7 @@ class AskRun {
             ? 'stopped by the person'
             : `failed: ${error?.message}`;
     const finalProgram = [...this.rounds].reverse().find((r) => r.program)?.program;
-    this.session.remember(this.turn, finalProgram ? '```js\n' + finalProgram.trimEnd() + '\n```' : this.lastReply, said);
+    this.session.remember(this.turn, finalProgram ? fenced(finalProgram) : this.lastReply, said);
     this.emit({ type: 'end', outcome });
     return outcome;
   }

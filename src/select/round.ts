@@ -2,7 +2,7 @@ import type { StateSnapshot } from '../../primitives/backend.ts';
 import { WandError, type ErrorInfo } from '../core/errors.ts';
 import type { ChatMessage } from '../model/chat.ts';
 import type { Draft } from '../model/draft.ts';
-import { stripThinking } from '../model/extract.ts';
+import { fenced, stripThinking } from '../model/extract.ts';
 import { movedText, observationText } from '../model/observation.ts';
 import { callsText, errorText } from '../model/prompt.ts';
 import type { Verdict } from '../model/verify.ts';
@@ -215,10 +215,6 @@ export function candidatesText(r: CandidatesRecord): string {
   return [`  candidates: ${candidatesLine(r)}`, ...lines].join('\n');
 }
 
-function fence(program: string): string {
-  return '```js\n' + program.trimEnd() + '\n```';
-}
-
 /**
  * The model's K replies as one assistant message, then one user message with what each did in
  * simulation. The world is unchanged, so it is shown once, as it is.
@@ -226,7 +222,7 @@ function fence(program: string): string {
 function candidatesFeedback(drafts: Draft[], each: CandidateSummary[], results: Map<number, RunResult>, before: StateSnapshot): ChatMessage[] {
   const written = drafts
     .map((d, i) =>
-      d.program !== null ? `Program ${i + 1}:\n${fence(d.program)}` : `Reply ${i + 1} (no program):\n${stripThinking(d.reply).trim().slice(0, 600)}`,
+      d.program !== null ? `Program ${i + 1}:\n${fenced(d.program)}` : `Reply ${i + 1} (no program):\n${stripThinking(d.reply).trim().slice(0, 600)}`,
     )
     .join('\n\n');
   const sections = drafts.map((d, i) => {
