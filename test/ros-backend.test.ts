@@ -182,6 +182,16 @@ describe('ROS backend over rosbridge', () => {
     await expect(robot.beginProgram()).resolves.toBeInstanceOf(AbortSignal);
   });
 
+  it('does not arm when a link is lost while it asks rosapi for the command topic\'s subscribers', async () => {
+    const { bridge, robot } = await setup();
+    bridge.hangingServices.add('/rosapi/subscribers');
+    const begin = robot.beginProgram();
+    await sleep(50);
+    await bridge.goOffline();
+    expect((await rejection(begin)).kind).toBe('connection');
+    expect(robot.arming.armed).toBe(false);
+  });
+
   it('service calls time out on the client and carry rosbridge error text', async () => {
     const { bridge, robot } = await setup();
     const missing = await callService(robot.commands, '/no/such/service', {}, 500).catch((e: unknown) => e);

@@ -185,6 +185,20 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
   }
 
   async beginProgram(): Promise<AbortSignal> {
+    this.requireLinks();
+    await this.requireListener();
+    // Again: a link lost (or odometry gone stale) during the rosapi call must not be cleared by arming.
+    this.requireLinks();
+    this.fault = null;
+    this.faults = new AbortController();
+    this.watchdog.feed();
+    this.arming.arm();
+    this.program = new AbortController();
+    return this.program.signal;
+  }
+
+  /** Both links up and odometry fresh, or a WandError: the robot is not armed without them. */
+  private requireLinks(): void {
     if (!this.commands.isUp || !this.telemetryLink.isUp) {
       throw new WandError('connection', `not connected to rosbridge at ${this.opts.url} (reconnecting); the robot stays disarmed`);
     }
@@ -192,13 +206,6 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
     if (age > this.watchdog.timeoutMs) {
       throw new WandError('connection', `no fresh odometry on ${this.opts.config.topics.odom.name} (last ${Math.round(age)} ms ago); the robot stays disarmed`);
     }
-    await this.requireListener();
-    this.fault = null;
-    this.faults = new AbortController();
-    this.watchdog.feed();
-    this.arming.arm();
-    this.program = new AbortController();
-    return this.program.signal;
   }
 
   endProgram(): void {
