@@ -33,10 +33,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
 
   const sandbox = await runInSandbox({
     code: opts.source,
-    globals: primitives.map((p) => p.name),
-    aliases: byName.has('print')
-      ? { 'console.log': 'print', 'console.info': 'print', 'console.warn': 'print', 'console.error': 'print' }
-      : {},
+    globals: primitives.map((p) => p.name), // console.* map to print() by the sandbox's default aliases
     prelude: opts.prelude,
     limits: opts.limits,
     signal: opts.signal,
