@@ -1,3 +1,4 @@
+import { wrapAngle } from '../../src/safety/controller.ts';
 import type { ScanSectors } from '../schemas.ts';
 
 // What scan() means, for the simulated and the real laser alike: the nearest valid return per 90° sector
@@ -14,7 +15,7 @@ export interface Beam {
 type Sector = keyof ScanSectors;
 
 function sectorOf(angle: number): Sector {
-  const a = Math.atan2(Math.sin(angle), Math.cos(angle));
+  const a = wrapAngle(angle);
   const q = Math.PI / 4;
   if (Math.abs(a) <= q) return 'front';
   if (a > q && a <= 3 * q) return 'left';

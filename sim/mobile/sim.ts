@@ -4,7 +4,7 @@ import { degToRad, toPose2D } from '../../primitives/mobile/pose.ts';
 import { scanSectors, type Beam } from '../../primitives/mobile/sectors.ts';
 import type { ObjectInfo, Pose2D, ScanSectors } from '../../primitives/schemas.ts';
 import type { SafetyConfig } from '../../src/safety/config.ts';
-import { MotionController, abortError, type BaseIO, type PoseRad } from '../../src/safety/controller.ts';
+import { MotionController, abortError, wrapAngle, type BaseIO, type PoseRad } from '../../src/safety/controller.ts';
 import { Envelope, type HasEnvelope } from '../../src/safety/envelope.ts';
 import type { Fence } from '../../src/safety/geofence.ts';
 import type { Twist2D } from '../../src/safety/limits.ts';
@@ -107,7 +107,7 @@ export class MobileSim implements MobileBackend, HasEnvelope {
         this.pose.x = next.x;
         this.pose.y = next.y;
       }
-      this.pose.yaw = Math.atan2(Math.sin(this.pose.yaw + this.vel.angular * DT), Math.cos(this.pose.yaw + this.vel.angular * DT));
+      this.pose.yaw = wrapAngle(this.pose.yaw + this.vel.angular * DT);
       this.t += DT;
     }
   }
