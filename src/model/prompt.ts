@@ -100,24 +100,22 @@ export function errorText(result: RunResult, program?: string): string {
   return `${e.kind}${where ? ` (${where})` : ''}: ${e.message}`;
 }
 
-export function runFeedback(result: RunResult, before: StateSnapshot, program: string): string {
-  return render('feedback-run', {
-    error: errorText(result, program),
+/** What a run did and where the world is now: the part the run and verdict feedback share. */
+function runReport(result: RunResult, before: StateSnapshot) {
+  return {
     calls: callsText(result),
     output: outputText(result),
     observation: observationText(result.state),
     moved: movedText(before, result.state),
-  });
+  };
+}
+
+export function runFeedback(result: RunResult, before: StateSnapshot, program: string): string {
+  return render('feedback-run', { error: errorText(result, program), ...runReport(result, before) });
 }
 
 export function verdictFeedback(critique: string, result: RunResult, before: StateSnapshot): string {
-  return render('feedback-verdict', {
-    critique,
-    calls: callsText(result),
-    output: outputText(result),
-    observation: observationText(result.state),
-    moved: movedText(before, result.state),
-  });
+  return render('feedback-verdict', { critique, ...runReport(result, before) });
 }
 
 export function verifyMessages(w: PromptWorld, instruction: string, before: StateSnapshot, result: RunResult): ChatMessage[] {
