@@ -254,9 +254,8 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
     await this.controller.turn(degToRad(degrees), signal);
   }
 
-  async stop(): Promise<void> {
-    this.controllerValue?.stop();
-    await this.commands.flush(FLUSH_MS);
+  stop(): Promise<void> {
+    return this.halt();
   }
 
   world(): WorldInfo {
