@@ -6,6 +6,9 @@ import { BLOCK_SIZE, BOWL } from '../../primitives/tabletop/world.ts';
 
 export const BLOCK_HALF = BLOCK_SIZE / 2;
 
+/** The table's slab below its top (z = 0). */
+export const TABLE_THICKNESS = 0.05;
+
 export const BOWL_RADIUS = BOWL.diameter / 2;
 export const BOWL_HALF_HEIGHT = BOWL.depth / 2;
 /** 6 mm: thin enough to look like a bowl, thick enough that a falling block cannot tunnel through at 240 Hz. */

@@ -1,6 +1,7 @@
 import type { World } from '@dimforge/rapier3d-compat';
 import { TABLE } from '../../primitives/tabletop/world.ts';
 import { COLLISION_GROUPS } from './collision-groups.ts';
+import { TABLE_THICKNESS } from './object-shapes.ts';
 import type { Rapier } from './rapier.ts';
 
 /** 240 Hz: 4 cm blocks falling off the table stay well clear of tunnelling and stacks settle cleanly. */
@@ -9,7 +10,6 @@ export const STEP_S = 1 / STEP_HZ;
 /** Objects pushed off the table land here instead of falling forever (and keep costing solver time). */
 export const FLOOR_Z = -0.75;
 
-const TABLE_THICKNESS = 0.05;
 export const FRICTION = 0.7;
 
 /** An empty world with gravity, the table (top at z = 0) and the floor below it. */

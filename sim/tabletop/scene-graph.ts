@@ -3,7 +3,7 @@ import type { ObjectKind, Vec3 } from '../../primitives/schemas.ts';
 import { TABLE } from '../../primitives/tabletop/world.ts';
 import { jointFrames } from './arm-kinematics.ts';
 import { FINGER_DEPTH, FINGER_LENGTH, FINGER_THICKNESS, PALM_CENTRE_Z, PALM_HALF } from './gripper-shape.ts';
-import { BOWL_FLOOR, BOWL_RADIUS, BOWL_WALL } from './object-shapes.ts';
+import { BOWL_FLOOR, BOWL_RADIUS, BOWL_WALL, TABLE_THICKNESS } from './object-shapes.ts';
 
 // The tabletop as a three.js scene graph, posed from the simulator's `poses()`. Only three.js and
 // dependency-free modules are imported, so the same code renders in a browser; headless it is built and
@@ -43,7 +43,6 @@ export const COLOR_HEX: Record<string, number> = {
   gray: 0xbab0ac,
 };
 
-const TABLE_THICKNESS = 0.05;
 const LINK_RADIUS = 0.04;
 const ARM_COLOR = 0x9aa4ad;
 const GRIPPER_COLOR = 0x2f3338;
