@@ -3,7 +3,7 @@ import type { ObjectKind, Vec3 } from '../../primitives/schemas.ts';
 import { TABLE } from '../../primitives/tabletop/world.ts';
 import { jointFrames } from './arm-kinematics.ts';
 import { FINGER_DEPTH, FINGER_LENGTH, FINGER_THICKNESS, PALM_CENTRE_Z, PALM_HALF } from './gripper-shape.ts';
-import { BOWL_FLOOR, BOWL_RADIUS, BOWL_WALL, TABLE_THICKNESS } from './object-shapes.ts';
+import { BOWL_FLOOR, BOWL_INNER_RADIUS, BOWL_RADIUS, TABLE_THICKNESS } from './object-shapes.ts';
 
 // The tabletop as a three.js scene graph, posed from the simulator's `poses()`. Only three.js and
 // dependency-free modules are imported, so the same code renders in a browser; headless it is built and
@@ -49,12 +49,11 @@ const GRIPPER_COLOR = 0x2f3338;
 
 /** A bowl's cross-section revolved about z: vertical walls and a flat floor, like its collider. */
 function bowlGeometry(height: number): THREE.BufferGeometry {
-  const inner = BOWL_RADIUS - BOWL_WALL;
   const bottom = -height / 2;
   const profile = [
     [0, bottom + BOWL_FLOOR],
-    [inner, bottom + BOWL_FLOOR],
-    [inner, -bottom],
+    [BOWL_INNER_RADIUS, bottom + BOWL_FLOOR],
+    [BOWL_INNER_RADIUS, -bottom],
     [BOWL_RADIUS, -bottom],
     [BOWL_RADIUS, bottom],
     [0, bottom],
