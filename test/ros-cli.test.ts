@@ -20,8 +20,8 @@ beforeAll(async () => {
 afterAll(() => bridge.close());
 
 /** `wand run` on the test robot; the program comes on standard input unless a file is given, then stdin carries `input`. */
-function start(program: string, extra: string[] = [], opts: { file?: string; input?: string } = {}) {
-  const child = spawn(process.execPath, [WAND, 'run', opts.file ?? '-', '--backend', 'ros', '--url', bridge.url, '--json', ...extra], {
+function start(program: string, extra: string[] = [], opts: { file?: string; input?: string; url?: string } = {}) {
+  const child = spawn(process.execPath, [WAND, 'run', opts.file ?? '-', '--backend', 'ros', '--url', opts.url ?? bridge.url, '--json', ...extra], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -75,6 +75,21 @@ describe('wand run --backend ros', () => {
     expect(result.calls).toEqual([]);
     expect(result.rehearsal).toMatchObject({ ok: false, error: { kind: 'safety' }, calls: 3 });
     expect(moving().length).toBe(before); // not even the harmless turn went out
+  });
+
+  it('a collision the program caught in the rehearsal still keeps the robot still, and names its line', async () => {
+    const walled = await RosbridgeTestServer.start({ walls: [[1, -3, 1, 3]] });
+    try {
+      const r = await start(`print(1);\ntry { drive(1.5); } catch (e) { print("caught"); }`, [], { url: walled.url }).done;
+      expect(r.code).toBe(1);
+      const result = JSON.parse(r.stdout);
+      expect(result.error).toMatchObject({ kind: 'physical', primitive: 'drive', line: 2 });
+      expect(result.error.message).toMatch(/rehearsal .* robot was not moved: the robot hit/);
+      expect(result.rehearsal).toMatchObject({ ok: false, error: null, output: ['1', 'caught'] });
+      expect(result.calls).toEqual([]);
+    } finally {
+      await walled.close();
+    }
   });
 
   it('--no-rehearse: the robot-side envelope still refuses before any command', async () => {

@@ -3,7 +3,7 @@ import { toErrorInfo, type ErrorInfo, type ErrorKind } from '../core/errors.ts';
 import type { EnvelopeEvent } from '../safety/envelope.ts';
 import { programGuardOf, rehearsableOf } from '../safety/guard.ts';
 import type { SandboxLimits } from '../sandbox/index.ts';
-import type { RunEvent, RunResult } from './result.ts';
+import type { CallRecord, RunEvent, RunResult } from './result.ts';
 import { runProgram } from './run-program.ts';
 
 export interface ExecuteOptions {
@@ -73,7 +73,7 @@ export async function executeProgram(opts: ExecuteOptions): Promise<ExecuteResul
     const events = twin.envelope.events;
     rehearsal = { ok: r.ok && events.length === 0, error: r.error, simTimeS: r.simTimeS, calls: r.calls.length, output: r.output, envelope: events };
     if (!rehearsal.ok) {
-      const cause: ErrorInfo = r.error ?? { kind: eventKind(events[0]!), message: events[0]!.message };
+      const cause: ErrorInfo = r.error ?? caughtEnvelopeError(events[0]!, r.calls);
       const message =
         cause.kind === 'aborted'
           ? `${cause.message} during the rehearsal in the simulator; the robot was not moved`
@@ -112,6 +112,15 @@ export async function executeProgram(opts: ExecuteOptions): Promise<ExecuteResul
 
 function eventKind(e: EnvelopeEvent): ErrorKind {
   return e.kind === 'collision' || e.kind === 'stall' ? 'physical' : 'safety';
+}
+
+/** An envelope error the program caught: the call that threw it gives the line and the primitive. */
+function caughtEnvelopeError(e: EnvelopeEvent, calls: CallRecord[]): ErrorInfo {
+  const info: ErrorInfo = { kind: eventKind(e), message: e.message };
+  const call = calls.find((c) => !c.ok && c.error === e.message);
+  if (call?.line !== undefined) info.line = call.line;
+  if (call) info.primitive = call.primitive;
+  return info;
 }
 
 /** The result of a program that never started on the robot. */
