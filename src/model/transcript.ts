@@ -17,16 +17,20 @@ export class Transcript {
     this.path = join(abs, `${stamp}-${Math.random().toString(36).slice(2, 8)}.jsonl`);
   }
 
-  /** The path as the person would type it: relative to the working directory when inside it. */
   get displayPath(): string {
-    const rel = relative(process.cwd(), this.path);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : this.path;
+    return displayPath(this.path);
   }
 
   /** Synchronous, so what was written survives a crash or a second Ctrl-C. */
   write(entry: { type: string } & Record<string, unknown>): void {
     appendFileSync(this.path, JSON.stringify({ t: new Date().toISOString(), ...entry }) + '\n');
   }
+}
+
+/** A path as the person would type it: relative to the working directory when inside it. */
+export function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 /** The loop's events as transcript lines: everything but streaming deltas and per-call run events (results hold the calls). */

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { WandError } from '../core/errors.ts';
+import { displayPath } from '../model/transcript.ts';
 import { fingerprint } from './normalize.ts';
 import { DEFAULT_SKILLS_DIR } from './options.ts';
 import { emptyIndex, parseIndex, type Provenance, type SkillEntry, type SkillIndex, type SkillProfile } from './schema.ts';
@@ -53,8 +54,7 @@ export class SkillStore {
 
   /** The directory as a person would type it. */
   get displayDir(): string {
-    const rel = relative(process.cwd(), this.dir);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : this.dir;
+    return displayPath(this.dir);
   }
 
   /** The index; an empty one when the library does not exist yet. Throws a WandError naming the problem when it is broken. */
