@@ -15,7 +15,7 @@ export function findObject(backend: TabletopBackend, name: string, primitive: st
   });
 }
 
-export function findNamedPosition(name: string, primitive: string): Vec3 | undefined {
+export function findNamedPosition(name: string): Vec3 | undefined {
   return NAMED_POSITIONS[name] ?? NAMED_POSITIONS[name.trim().toLowerCase()];
 }
 

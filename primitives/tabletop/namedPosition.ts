@@ -12,7 +12,7 @@ export default definePrimitive({
   returns: Vec3,
   query: true,
   run(_ctx: PrimitiveContext<TabletopBackend>, { name }) {
-    const p = findNamedPosition(name, 'namedPosition');
+    const p = findNamedPosition(name);
     if (p) return { ...p };
     const known = Object.keys(NAMED_POSITIONS).map((n) => `"${n}"`).join(', ');
     throw new WandError('unknown_object', `namedPosition: there is no position named "${name}"; known positions: ${known}`, {

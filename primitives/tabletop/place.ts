@@ -19,7 +19,7 @@ interface ResolvedTarget {
 
 export function resolveTarget(backend: TabletopBackend, target: Target, primitive: string): ResolvedTarget {
   if (typeof target !== 'string') return { ...target, label: pointText(target) };
-  const named = findNamedPosition(target, primitive);
+  const named = findNamedPosition(target);
   if (named) return { x: named.x, y: named.y, label: `"${target}"` };
   const obj = findObject(backend, target, primitive);
   return { x: obj.position.x, y: obj.position.y, label: `"${obj.name}"` };
