@@ -21,10 +21,6 @@ export class Watchdog {
     return performance.now() - this.last;
   }
 
-  get isTripped(): boolean {
-    return this.tripped;
-  }
-
   start(): void {
     if (this.timer) return;
     // Checked several times per timeout, so a trip comes at most a quarter timeout late.
