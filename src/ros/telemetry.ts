@@ -23,9 +23,8 @@ export interface LaserSnapshot {
 export class Telemetry {
   pose: PoseRad | null = null;
   velocity: Twist2D = { linear: 0, angular: 0 };
-  /** performance.now() of the last good odometry message. */
+  /** performance.now() of the last good odometry message (the one `pose` comes from). */
   odomAt = 0;
-  odomCount = 0;
   malformed = 0;
   laser: LaserSnapshot | null = null;
   private readonly odomTopic: Topic<unknown>;
@@ -62,7 +61,6 @@ export class Telemetry {
     const tw = parsed.data.twist?.twist;
     if (tw) this.velocity = { linear: tw.linear.x, angular: tw.angular.z };
     this.odomAt = performance.now();
-    this.odomCount++;
     this.onOdom();
   }
 
@@ -76,6 +74,6 @@ export class Telemetry {
   }
 
   odomAgeMs(): number {
-    return this.odomCount ? performance.now() - this.odomAt : Infinity;
+    return this.pose ? performance.now() - this.odomAt : Infinity;
   }
 }
