@@ -19,6 +19,10 @@ export const ERROR_KINDS = [
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
+export function isErrorKind(kind: unknown): kind is ErrorKind {
+  return typeof kind === 'string' && (ERROR_KINDS as readonly string[]).includes(kind);
+}
+
 export interface ErrorInfo {
   kind: ErrorKind;
   message: string;

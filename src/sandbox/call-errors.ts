@@ -1,4 +1,4 @@
-import { ERROR_KINDS, WandError, type ErrorInfo, type ErrorKind } from '../core/errors.ts';
+import { WandError, isErrorKind, type ErrorInfo, type ErrorKind } from '../core/errors.ts';
 
 /**
  * Kinds that end the program when a primitive rejects with them: the program must not be able to
@@ -26,8 +26,7 @@ export function relayCallError(err: unknown, primitive: string, line: number | u
     if (line !== undefined) info.line ??= line;
     return { fatal: true, info };
   }
-  const kind: ErrorKind =
-    err instanceof WandError && (ERROR_KINDS as readonly string[]).includes(err.kind) ? err.kind : 'runtime';
+  const kind: ErrorKind = err instanceof WandError && isErrorKind(err.kind) ? err.kind : 'runtime';
   const message = err instanceof Error ? err.message : String(err);
   return { fatal: false, kind, message, primitive: err instanceof WandError ? (err.primitive ?? primitive) : primitive };
 }

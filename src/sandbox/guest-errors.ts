@@ -1,4 +1,4 @@
-import { ERROR_KINDS, type ErrorInfo, type ErrorKind } from '../core/errors.ts';
+import { isErrorKind, type ErrorInfo, type ErrorKind } from '../core/errors.ts';
 import type { SandboxLimits } from './limits.ts';
 import type { DescribedError, GuestOutcome } from './protocol.ts';
 
@@ -16,10 +16,6 @@ function resourceKind(error: DescribedError): ErrorKind | undefined {
   if (error.message === 'stack overflow') return 'stack';
   if (error.name === 'RangeError' && /call stack/i.test(error.message)) return 'stack';
   return undefined;
-}
-
-function isErrorKind(kind: unknown): kind is ErrorKind {
-  return typeof kind === 'string' && (ERROR_KINDS as readonly string[]).includes(kind);
 }
 
 /** First line of the source matching the pattern, for errors QuickJS reports without a stack. */
