@@ -1,7 +1,7 @@
 import { WandError } from '../../src/core/errors.ts';
 import type { TabletopBackend } from '../backend.ts';
 import type { Vec3 } from '../schemas.ts';
-import { travelHeight } from './lookup.ts';
+import { pointText, travelHeight } from './lookup.ts';
 
 /** Up, across, down: the arm never sweeps through the objects on the table. */
 export async function travelTo(backend: TabletopBackend, target: Vec3, signal: AbortSignal): Promise<void> {
@@ -19,6 +19,6 @@ export async function travelTo(backend: TabletopBackend, target: Vec3, signal: A
 export function expectHolding(backend: TabletopBackend, name: string, primitive: string, during: string): void {
   if (backend.holding() === name) return;
   const obj = backend.objects().find((o) => o.name === name);
-  const where = obj ? ` It is now at (${obj.position.x.toFixed(3)}, ${obj.position.y.toFixed(3)}, ${obj.position.z.toFixed(3)}).` : '';
+  const where = obj ? ` It is now at ${pointText(obj.position)}.` : '';
   throw new WandError('physical', `${primitive}: "${name}" slipped out of the gripper ${during}.${where}`, { primitive });
 }
