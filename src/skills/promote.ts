@@ -6,6 +6,7 @@ import { findTools, freeCalls, type ToolDefinition } from './extract.ts';
 import type { Rehearse } from './rehearse.ts';
 import type { Provenance, SkillEntry, SkillProfile } from './schema.ts';
 import type { SkillStore } from './store.ts';
+import type { Decision } from './versioning.ts';
 
 // The promotion gate. A tool the model defined is stored only when all of these hold:
 //   1. it was part of a verified success: the round that ended the instruction defined it, ran without
@@ -76,9 +77,7 @@ export async function promote(input: PromoteInput): Promise<{ stored: Stored[]; 
     }
     const decision = store.decide({ name: tool.name, code: tool.bundle, profile: input.profile }, index);
     if (decision.kind === 'duplicate') {
-      const of = decision.of;
-      const how = decision.similarity === 1 ? 'the same as' : `nearly the same as (${Math.round(decision.similarity * 100)}% alike)`;
-      rejected.push({ name: tool.name, reason: `it is ${how} ${of.name} v${of.version}, already stored` });
+      rejected.push({ name: tool.name, reason: duplicateReason(decision) });
       continue;
     }
     candidates.push({ tool, signature: check.signatures.get(tool.name)!, requires });
@@ -111,7 +110,12 @@ export async function promote(input: PromoteInput): Promise<{ stored: Stored[]; 
       provenance,
     });
     if (added.stored) stored.push({ name: added.stored.name, version: added.stored.version, file: added.stored.file, kind: added.decision.kind });
-    else rejected.push({ name: c.tool.name, reason: `it is nearly the same as ${added.decision.of.name} v${added.decision.of.version}, already stored` });
+    else rejected.push({ name: c.tool.name, reason: duplicateReason(added.decision) });
   }
   return { stored, rejected };
+}
+
+function duplicateReason(d: Extract<Decision, { kind: 'duplicate' }>): string {
+  const how = d.similarity === 1 ? 'the same as' : `nearly the same as (${Math.round(d.similarity * 100)}% alike)`;
+  return `it is ${how} ${d.of.name} v${d.of.version}, already stored`;
 }
