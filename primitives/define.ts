@@ -63,11 +63,6 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** The allowed shape of a schema in words, for error messages ("string", "{x, y, z?}", ...). */
-export function allowedText(schema: z.ZodType): string {
-  return typeText(schema);
-}
-
 /** Maps positional arguments onto the named parameters and validates them with the primitive's zod schema. */
 export function parseArgs(prim: Primitive<any>, raw: unknown[]): Record<string, unknown> {
   const names = Object.keys(prim.params);
@@ -87,7 +82,7 @@ export function parseArgs(prim: Primitive<any>, raw: unknown[]): Record<string, 
     const param = String(issue.path[0] ?? names[0] ?? '');
     const field = issue.path.slice(1).join('.');
     const schema = prim.params[param] as z.ZodType | undefined;
-    const allowed = schema ? allowedText(schema) : 'nothing';
+    const allowed = schema ? typeText(schema) : 'nothing';
     const got = describe(issue.path.reduce<unknown>((v, k) => (v as any)?.[k as any], args));
     throw new WandError(
       'validation',
