@@ -171,7 +171,9 @@ export class Session {
     }
     const frame = encodeFrame(view, seq, shown.simTimeS());
     if (this.options.backend === 'ros') {
-      const pose = (target.backend.state().robot as { pose?: { x: number; y: number; yaw: number } }).pose;
+      // Live, the view already sampled the robot's state; during a rehearsal the robot is asked separately.
+      const robot = this.twin ? target.backend.state().robot : view.robot;
+      const pose = (robot as { pose?: { x: number; y: number; yaw: number } }).pose;
       if (pose) frame.odom = { x: round3(pose.x), y: round3(pose.y), yaw: Math.round(pose.yaw * 10) / 10 };
     }
     if (this.twin) frame.rehearsal = true;
