@@ -1,5 +1,6 @@
 import type { OpenBackend } from '../backends/open.ts';
 import type { BackendOptions } from '../backends/options.ts';
+import { withOverrides } from './backend-proxy.ts';
 
 // There is one robot. Every tab watching it shares one connection (not one controller per tab), only one
 // tab's program may drive it at a time, and an e-stop pressed in any tab stops whichever program runs.
@@ -19,14 +20,7 @@ export class SharedRobot {
       throw err;
     });
     const target = await this.robot;
-    const backend = new Proxy(target.backend, {
-      get(t, key) {
-        if (key === 'dispose') return async () => {};
-        const value = Reflect.get(t, key, t);
-        return typeof value === 'function' ? value.bind(t) : value;
-      },
-    });
-    return { ...target, backend };
+    return { ...target, backend: withOverrides(target.backend, { dispose: async () => {} }) };
   }
 
   /** A tab's program may start only when no other tab's program is driving the robot. */
