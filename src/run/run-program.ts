@@ -63,7 +63,6 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
       } catch (err) {
         record.ok = false;
         record.error = err instanceof Error ? err.message : String(err);
-        if (err instanceof WandError && err.primitive === undefined) err.primitive = prim.name;
         throw err;
       } finally {
         record.ms = Math.round((performance.now() - t0) * 1000) / 1000;
