@@ -34,6 +34,7 @@ describe('primitive argument validation', () => {
     ['place', [{ x: 0.5 }], /place\(target\): bad argument 'target': expected string \| \{ x: number; y: number; z\?: number \}, got the object/],
     ['place', [{ x: 'near', y: 0 }], /place\(target\): bad argument 'target'/],
     ['place', [null], /expected string \| \{ x: number; y: number; z\?: number \}, got null/],
+    ['place', [''], /place\(target\): bad argument 'target'.*got the string "" \(a non-empty name\)/],
     ['putOn', ['red block'], /putOn\(object, target\): bad argument 'target'/],
     ['moveTo', [[0.5, 0, 0.2]], /moveTo\(p\): bad argument 'p': expected \{ x: number; y: number; z\?: number \}, got an array/],
     ['moveTo', [{ x: 0.5, y: 0, z: Infinity }], /moveTo\(p\): bad argument 'p'/],

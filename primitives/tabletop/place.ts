@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { WandError } from '../../src/core/errors.ts';
 import type { TabletopBackend } from '../backend.ts';
 import { definePrimitive, type PrimitiveContext } from '../define.ts';
-import { Point } from '../schemas.ts';
+import { Name, Point } from '../schemas.ts';
 import { findNamedPosition, findObject, pointText, requireInWorkspace, surfaceHeight } from './lookup.ts';
 import { expectHolding, travelTo } from './motion.ts';
 
-export const Target = z.union([z.string().min(1), Point]);
+export const Target = z.union([Name, Point]);
 export type Target = z.infer<typeof Target>;
 
 interface ResolvedTarget {
