@@ -94,7 +94,7 @@ export class SkillLibrary {
     const load = (entry: SkillEntry, path: string[] = []): boolean => {
       if (loaded.includes(entry)) return true;
       if (path.includes(entry.name)) return true; // mutual requirement: already on its way in
-      const current = this.current(entry, warnings);
+      const current = this.current(entry, active, warnings);
       if (!current) return false;
       for (const dep of current.requires) {
         const d = byName.get(dep);
@@ -153,9 +153,9 @@ export class SkillLibrary {
 
   /**
    * A skill as its file is now. A file a person edited is checked again and its entry brought up to
-   * date; one that no longer checks, or is gone, is not offered.
+   * date; one that no longer checks, or is gone, is not offered. `active` is the library as offer() read it.
    */
-  private current(entry: SkillEntry, warnings: string[]): { entry: SkillEntry; code: string; requires: string[] } | null {
+  private current(entry: SkillEntry, active: SkillEntry[], warnings: string[]): { entry: SkillEntry; code: string; requires: string[] } | null {
     const code = this.store.code(entry);
     if (code === null) {
       warnings.push(`${label(entry)}: its file ${this.store.filePath(entry)} is missing; not offered`);
@@ -167,7 +167,7 @@ export class SkillLibrary {
       warnings.push(`${label(entry)}: ${this.store.filePath(entry)} no longer declares ${entry.name}(); not offered`);
       return null;
     }
-    const deps = this.store.active(this.profile).filter((e) => entry.requires.includes(e.name));
+    const deps = active.filter((e) => entry.requires.includes(e.name));
     const check = checkSkillCode(this.base.types, code, declarationsFor(deps));
     if (!check.ok) {
       warnings.push(`${label(entry)}: ${this.store.filePath(entry)} was edited and no longer checks (${check.problems[0]}); not offered`);
