@@ -21,7 +21,7 @@ export function resolveGoal(backend: MobileBackend, goal: Goal): { x: number; y:
   throw new WandError('unknown_object', `goTo: there is no place named "${goal}"; known places: ${known || 'none'}`, { primitive: 'goTo' });
 }
 
-/** Degrees to turn (-180, 180] to face the goal. */
+/** Degrees to turn, in [-180, 180), to face the goal. */
 function angleTo(from: { x: number; y: number; yaw: number }, goal: { x: number; y: number }): number {
   const heading = (Math.atan2(goal.y - from.y, goal.x - from.x) * 180) / Math.PI;
   return ((heading - from.yaw + 540) % 360) - 180;
