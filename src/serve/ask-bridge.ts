@@ -13,7 +13,7 @@ import { executeProgram, type Approve } from '../run/execute.ts';
 import type { RunEvent } from '../run/result.ts';
 import type { SkillsChoice } from '../skills/options.ts';
 import { openSkillSession, type SkillSession } from '../skills/session.ts';
-import type { ServerMessage } from './protocol.ts';
+import { runSummary, type ServerMessage } from './protocol.ts';
 
 // The instruction box drives the same loop as `wand ask` (src/model/loop.ts), with the same skills library;
 // this file turns that loop's events into protocol messages for one job. A conversation lives as long as
@@ -158,10 +158,8 @@ function toMessage(e: AskEvent): JobMessage | null {
       };
     case 'run':
       return { type: 'run', round: e.round, event: e.event };
-    case 'result': {
-      const { state: _state, world: _world, ...summary } = e.result;
-      return { type: 'result', round: e.round, result: summary };
-    }
+    case 'result':
+      return { type: 'result', round: e.round, result: runSummary(e.result) };
     case 'verdict':
       return { type: 'verdict', round: e.round, done: e.verdict.done, critique: e.verdict.critique };
     default:

@@ -89,6 +89,11 @@ export type JobKind = 'run' | 'ask';
 /** One summary of a finished run, without the bulky final state (the state stream already shows it). */
 export type RunSummary = Omit<RunResult, 'state' | 'world'>;
 
+export function runSummary(result: RunResult): RunSummary {
+  const { state: _state, world: _world, ...summary } = result;
+  return summary;
+}
+
 export type ServerMessage =
   | { type: 'hello'; status: SessionStatus; limits: { source: number; instruction: number } }
   | { type: 'status'; status: SessionStatus }

@@ -13,7 +13,7 @@ import { Approvals } from './approvals.ts';
 import { WallClockPacer, paceableOf } from './pacing.ts';
 import { parseClientMessage } from './parse-message.ts';
 import type { ClientMessage, JobKind, ModelStatus, ServerMessage, SessionStatus, WorldName } from './protocol.ts';
-import { MAX_INSTRUCTION_CHARS, MAX_SOURCE_CHARS } from './protocol.ts';
+import { MAX_INSTRUCTION_CHARS, MAX_SOURCE_CHARS, runSummary } from './protocol.ts';
 import { encodeFrame, frameContent, sampleView, sceneKey, sceneObjects } from './state-frame.ts';
 import { StateStream } from './state-stream.ts';
 
@@ -234,8 +234,7 @@ export class Session {
       rehearse: this.options.rehearse,
       approve,
     });
-    const { state: _state, world: _world, ...summary } = result;
-    emit({ type: 'result', result: summary });
+    emit({ type: 'result', result: runSummary(result) });
     return { ok: result.ok, error: result.error };
   }
 
