@@ -354,7 +354,7 @@ export const TEMPLATES: Template[] = [
           const r = relative(f, a, pos(i, ref), dir);
           return all([r.along >= lo && r.along <= hi && r.across <= DIRECTIONAL.across, `${a} is not ${magnitude} to the ${dir} of ${ref} (${(r.along * 100).toFixed(1)} cm along)`]);
         },
-        solution: offsetSolution(a, ref, dir, magnitude === 'a lot' ? 0.2 : 0.1),
+        solution: offsetSolution(a, ref, dir, reach),
       };
     },
   },
