@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { BackendOptions } from '../backends/options.ts';
 import type { LineReader } from '../core/line-reader.ts';
 import type { Approve } from '../run/execute.ts';
+import { rehearsalText } from '../run/report.ts';
 import { UsageError } from './usage.ts';
 
 export const APPROVE_FLAG = { approve: { type: 'boolean' } } as const;
@@ -18,9 +19,8 @@ export function terminalApprover(lines: LineReader, out: Writable): Approve {
       .split('\n')
       .map((l, i) => `  ${String(i + 1).padStart(3)} | ${l}`)
       .join('\n');
-    const rehearsed = rehearsal
-      ? `Rehearsal in the simulator: passed (${rehearsal.calls} calls, ${rehearsal.simTimeS.toFixed(1)} s simulated).`
-      : 'No rehearsal (--no-rehearse).';
+    // Asked only after a rehearsal passed, or with none.
+    const rehearsed = rehearsal ? rehearsalText(rehearsal) : 'No rehearsal (--no-rehearse).';
     out.write(`\nProgram for the ${target}:\n${numbered}\n${rehearsed}\nRun it on the robot? [y/N] `);
     const answer = (await lines.next(signal))?.trim().toLowerCase();
     const yes = answer === 'y' || answer === 'yes';

@@ -1,7 +1,7 @@
 import { openBackend } from '../backends/open.ts';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/options.ts';
-import { formatReport } from '../run/report.ts';
-import { executeProgram, type ExecuteResult } from '../run/execute.ts';
+import { formatReport, rehearsalText } from '../run/report.ts';
+import { executeProgram } from '../run/execute.ts';
 import { LineReader } from '../core/line-reader.ts';
 import { APPROVE_FLAG, APPROVE_USAGE, approverFor } from './approval.ts';
 import { readProgram } from './program-source.ts';
@@ -45,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
       rehearse: options.rehearse,
       approve,
     });
-    const report = values.json ? JSON.stringify(result) : formatReport(result) + rehearsalLine(result);
+    const report = values.json ? JSON.stringify(result) : formatReport(result) + (result.rehearsal ? `\n${rehearsalText(result.rehearsal)}` : '');
     process.stdout.write(report + '\n');
     return result.ok ? 0 : 1;
   } finally {
@@ -54,10 +54,4 @@ export async function main(argv: string[]): Promise<number> {
     // Closes robot connections too (after a last zero command), so the process can exit.
     await target.backend.dispose();
   }
-}
-
-function rehearsalLine({ rehearsal: r }: ExecuteResult): string {
-  if (!r) return '';
-  const how = r.ok ? 'passed' : `FAILED${r.error ? ` (${r.error.kind}): ${r.error.message}` : `: ${r.envelope[0]?.message ?? ''}`}`;
-  return `\nRehearsal in the simulator: ${how} (${r.calls} calls, ${r.simTimeS.toFixed(2)} s simulated).`;
 }

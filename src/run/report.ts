@@ -1,3 +1,4 @@
+import type { RehearsalSummary } from './execute.ts';
 import type { RunResult } from './result.ts';
 
 const n = (v: number) => v.toFixed(3);
@@ -36,4 +37,10 @@ export function formatReport(result: RunResult): string {
   if (robot.pose) lines.push(`Robot pose: ${JSON.stringify(robot.pose)}`);
   lines.push(`Holding: ${result.state.holding ?? 'nothing'}`);
   return lines.join('\n');
+}
+
+/** How a robot program's rehearsal in the simulator went, in one line (the report, the approval prompt). */
+export function rehearsalText(r: RehearsalSummary): string {
+  const how = r.ok ? 'passed' : `FAILED${r.error ? ` (${r.error.kind}): ${r.error.message}` : `: ${r.envelope[0]?.message ?? ''}`}`;
+  return `Rehearsal in the simulator: ${how} (${r.calls} calls, ${r.simTimeS.toFixed(2)} s simulated).`;
 }
