@@ -51,11 +51,12 @@ const HEARTBEAT_MS = 15_000;
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = opts.token ?? (isLoopbackHost(opts.host) ? undefined : newToken());
   const gate = new Gate(opts.host, token);
-  const model = modelStatus(opts.env ?? process.env);
-  const spare = new SpareWorld(opts.backend, opts.open ?? openBackend);
-  const robot = opts.backend.backend === 'ros' ? new SharedRobot(opts.open ?? openBackend) : undefined;
-  const open = (o: BackendOptions) => (robot ? robot.connect(o) : spare.take(o));
   const env = opts.env ?? process.env;
+  const model = modelStatus(env);
+  const openWorld = opts.open ?? openBackend;
+  const spare = new SpareWorld(opts.backend, openWorld);
+  const robot = opts.backend.backend === 'ros' ? new SharedRobot(openWorld) : undefined;
+  const open = (o: BackendOptions) => (robot ? robot.connect(o) : spare.take(o));
   // The ask loop (TypeScript checker, model client) loads on the first instruction, not at start-up.
   const converse: SessionConfig['converse'] = async (target, opened) =>
     (await import('./ask-bridge.ts')).openConversation(target, { env, rounds: opts.rounds, rehearse: opened.options.rehearse, ...(opts.skills ? { skills: { choice: opts.skills, opened } } : {}) });
