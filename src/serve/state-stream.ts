@@ -24,15 +24,12 @@ export class StateStream {
   private seq = 0;
   private last = '';
   private lastSent = 0;
-  private content: (frame: StateFrame) => string;
 
   constructor(
     private readonly target: StreamTarget,
-    content: (frame: StateFrame) => string,
+    private readonly content: (frame: StateFrame) => string,
     private readonly hz = STREAM_HZ,
-  ) {
-    this.content = content;
-  }
+  ) {}
 
   start(): void {
     if (this.timer) return;
