@@ -50,6 +50,13 @@ describe('mobile simulator', () => {
     expect(err.message).toContain('"door", "kitchen", "charger", "window"');
   });
 
+  it('goTo does not take Object.prototype keys for places', async () => {
+    for (const target of ['constructor', 'toString']) {
+      const err = await rejection(Promise.resolve().then(() => goTo.run(ctx(createMobileSim()), { target })));
+      expect(err.kind).toBe('unknown_object');
+    }
+  });
+
   it('refuses a motion that leaves the geofence before sending any command', async () => {
     const sim = createMobileSim({ safety: { geofence: { radius: 1 } } });
     const err = await rejection(sim.drive(1.5, never));

@@ -62,6 +62,12 @@ describe('primitive argument validation', () => {
     const tested = new Set(cases.map(([n]) => n).concat(['print']));
     expect(tabletop.map((p) => p.name).filter((n) => !tested.has(n))).toEqual([]);
   });
+
+  it('namedPosition does not take Object.prototype keys for positions', () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      expect(() => prim('namedPosition').run({} as never, { name })).toThrow(/no position named/);
+    }
+  });
 });
 
 describe('generated API text', () => {

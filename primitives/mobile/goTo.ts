@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WandError } from '../../src/core/errors.ts';
 import { envelopeOf } from '../../src/safety/envelope.ts';
+import { matchName, quoteNames } from '../common/names.ts';
 import type { MobileBackend } from '../backend.ts';
 import { definePrimitive, type PrimitiveContext } from '../define.ts';
 import { degToRad } from './pose.ts';
@@ -15,10 +16,11 @@ const ARRIVED = 0.02;
 export function resolveGoal(backend: MobileBackend, goal: Goal): { x: number; y: number; label: string } {
   if (typeof goal !== 'string') return { ...goal, label: `(${goal.x}, ${goal.y})` };
   const places = backend.world().namedPositions;
-  const key = goal in places ? goal : Object.keys(places).find((k) => k.toLowerCase() === goal.trim().toLowerCase());
-  if (key) return { x: places[key]!.x, y: places[key]!.y, label: `"${key}"` };
-  const known = Object.keys(places).map((n) => `"${n}"`).join(', ');
-  throw new WandError('unknown_object', `goTo: there is no place named "${goal}"; known places: ${known || 'none'}`, { primitive: 'goTo' });
+  const key = matchName(Object.keys(places), goal);
+  if (key !== undefined) return { x: places[key]!.x, y: places[key]!.y, label: `"${key}"` };
+  throw new WandError('unknown_object', `goTo: there is no place named "${goal}"; known places: ${quoteNames(Object.keys(places))}`, {
+    primitive: 'goTo',
+  });
 }
 
 /** Degrees to turn, in [-180, 180), to face the goal. */

@@ -1,22 +1,24 @@
 import { WandError } from '../../src/core/errors.ts';
 import type { TabletopBackend } from '../backend.ts';
 import type { ObjectInfo, Point, Vec3 } from '../schemas.ts';
+import { matchName, quoteNames } from '../common/names.ts';
 import { NAMED_POSITIONS, WORKSPACE, inWorkspace } from './world.ts';
 
 // Name and target resolution shared by the tabletop primitives.
 
 export function findObject(backend: TabletopBackend, name: string, primitive: string): ObjectInfo {
   const objects = backend.objects();
-  const found = objects.find((o) => o.name === name) ?? objects.find((o) => o.name === name.trim().toLowerCase());
-  if (found) return found;
-  const known = objects.map((o) => `"${o.name}"`).join(', ');
-  throw new WandError('unknown_object', `${primitive}: there is no object named "${name}"; known objects: ${known || 'none'}`, {
+  const names = objects.map((o) => o.name);
+  const match = matchName(names, name);
+  if (match !== undefined) return objects.find((o) => o.name === match)!;
+  throw new WandError('unknown_object', `${primitive}: there is no object named "${name}"; known objects: ${quoteNames(names)}`, {
     primitive,
   });
 }
 
 export function findNamedPosition(name: string): Vec3 | undefined {
-  return NAMED_POSITIONS[name] ?? NAMED_POSITIONS[name.trim().toLowerCase()];
+  const key = matchName(Object.keys(NAMED_POSITIONS), name);
+  return key === undefined ? undefined : NAMED_POSITIONS[key];
 }
 
 const fmt = (v: number) => v.toFixed(3).replace(/\.?0+$/, '');

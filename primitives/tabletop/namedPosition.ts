@@ -2,6 +2,7 @@ import { WandError } from '../../src/core/errors.ts';
 import type { TabletopBackend } from '../backend.ts';
 import { definePrimitive, type PrimitiveContext } from '../define.ts';
 import { Name, Vec3 } from '../schemas.ts';
+import { quoteNames } from '../common/names.ts';
 import { findNamedPosition } from './lookup.ts';
 import { NAMED_POSITIONS } from './world.ts';
 
@@ -14,7 +15,7 @@ export default definePrimitive({
   run(_ctx: PrimitiveContext<TabletopBackend>, { name }) {
     const p = findNamedPosition(name);
     if (p) return { ...p };
-    const known = Object.keys(NAMED_POSITIONS).map((n) => `"${n}"`).join(', ');
+    const known = quoteNames(Object.keys(NAMED_POSITIONS));
     throw new WandError('unknown_object', `namedPosition: there is no position named "${name}"; known positions: ${known}`, {
       primitive: 'namedPosition',
     });
