@@ -9,9 +9,9 @@ const XY = z.tuple([metres, metres]);
 
 export const Limits = z.strictObject({
   /** m/s; the sanity caps only catch typos, they are not recommendations. */
-  maxLinear: z.number().finite().positive().max(3),
+  maxLinear: z.number().finite().positive().max(3).optional(),
   /** rad/s */
-  maxAngular: z.number().finite().positive().max(6),
+  maxAngular: z.number().finite().positive().max(6).optional(),
   /** m/s^2 */
   maxAccel: z.number().finite().positive().max(10).optional(),
   /** rad/s^2 */
