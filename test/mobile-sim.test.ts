@@ -9,6 +9,7 @@ import { buildRoomScene } from '../sim/mobile/scene-graph.ts';
 import { WandError } from '../src/core/errors.ts';
 import { MotionController, type BaseIO } from '../src/safety/controller.ts';
 import { Envelope } from '../src/safety/envelope.ts';
+import { parseRobotConfig } from '../src/ros/config.ts';
 import { wand } from './helpers/cli.ts';
 import { rejection } from './helpers/errors.ts';
 
@@ -116,6 +117,14 @@ describe('room scene graph', () => {
     scene.setRobotPose({ x: 1, y: 2, yaw: 90 });
     expect(scene.robot.position.toArray()).toEqual([1, 2, 0]);
     expect(scene.robot.rotation.z).toBeCloseTo(Math.PI / 2);
+  });
+});
+
+describe('safety config', () => {
+  it('fills in whatever the config file leaves out with the conservative defaults, and rejects typos', () => {
+    const env = Envelope.from(parseRobotConfig({ limits: { maxLinear: 0.3 } }), { x: 0, y: 0 });
+    expect(env.limits).toEqual({ maxLinear: 0.3, maxAngular: 0.5, maxAccel: 0.5, maxAngularAccel: 1.5 });
+    expect(() => parseRobotConfig({ limits: { maxLinaer: 0.3 } })).toThrow(/maxLinaer/);
   });
 });
 
