@@ -15,6 +15,8 @@ interface ResolvedTarget {
   /** Requested height of the placed object's centre, if the caller gave one. */
   z?: number;
   label: string;
+  /** The object the target names, if it names one. */
+  object?: string;
 }
 
 export function resolveTarget(backend: TabletopBackend, target: Target, primitive: string): ResolvedTarget {
@@ -22,7 +24,7 @@ export function resolveTarget(backend: TabletopBackend, target: Target, primitiv
   const named = findNamedPosition(target);
   if (named) return { x: named.x, y: named.y, label: `"${target}"` };
   const obj = findObject(backend, target, primitive);
-  return { x: obj.position.x, y: obj.position.y, label: `"${obj.name}"` };
+  return { x: obj.position.x, y: obj.position.y, label: `"${obj.name}"`, object: obj.name };
 }
 
 /** A target outside the workspace is refused before anything moves. */
@@ -43,7 +45,7 @@ export async function placeHeld(ctx: PrimitiveContext<TabletopBackend>, target: 
   if (!heldName) {
     throw new WandError('physical', `${primitive}: the gripper is empty; pick an object first`, { primitive });
   }
-  if (typeof target === 'string' && target.trim().toLowerCase() === heldName) {
+  if (goal.object === heldName) {
     throw new WandError('validation', `${primitive}: cannot place "${heldName}" on itself`, { primitive });
   }
   const objects = backend.objects();
