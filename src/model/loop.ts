@@ -7,7 +7,7 @@ import type { CandidateSimulator } from '../select/pool.ts';
 import { findTools } from '../skills/extract.ts';
 import { sampleAndSelect, type CandidatesRecord } from '../select/round.ts';
 import { addUsage, type ChatMessage, type ChatModel, type Completion, type Usage } from './chat.ts';
-import { draftProgram } from './draft.ts';
+import { draftProgram, type Draft } from './draft.ts';
 import { fenced } from './extract.ts';
 import { observationText } from './observation.ts';
 import {
@@ -164,19 +164,9 @@ class AskRun {
   /** One round: write, check, run, verify. True when the task is done. */
   private async attempt(): Promise<boolean> {
     if ((this.opts.samples ?? 1) > 1 && this.deps.simulator) return this.attemptSampled(this.deps.simulator);
-    const draft = await draftProgram(
-      this.messages,
-      {
-        complete: (messages, purpose) => this.complete(messages, purpose),
-        onHelper: (name, code) => this.emit({ type: 'helper', round: this.round, name, code }),
-      },
-      { checker: this.deps.checker, helpers: this.session.helpers, helperDepth: this.opts.helperDepth },
-    );
-    this.lastReply = draft.reply;
+    const draft = await this.draft(this.messages, this.session.helpers);
+    this.announce(draft);
     const { program, check } = draft;
-    this.emitTools(program);
-    this.emit({ type: 'program', round: this.round, program, ...(draft.problem ? { problem: draft.problem } : {}) });
-    this.emit({ type: 'check', round: this.round, check });
     if (program === null) {
       this.record({ program, check, result: null }, `no program (${draft.problem})`);
       this.feedback(noProgramFeedback(draft.problem!));
@@ -196,16 +186,8 @@ class AskRun {
     const sampled = await sampleAndSelect({
       samples: this.opts.samples!,
       messages: this.messages,
-      draft: (messages, helpers) =>
-        draftProgram(
-          messages,
-          {
-            // Parallel replies are not streamed: their deltas would interleave.
-            complete: (m, purpose) => this.complete(m, purpose, false),
-            onHelper: (name, code) => this.emit({ type: 'helper', round: this.round, name, code }),
-          },
-          { checker: this.deps.checker, helpers, helperDepth: this.opts.helperDepth },
-        ),
+      // Parallel replies are not streamed: their deltas would interleave.
+      draft: (messages, helpers) => this.draft(messages, helpers, false),
       helpers: this.session.helpers,
       simulator,
       before: this.deps.target.state(),
@@ -225,22 +207,34 @@ class AskRun {
       return false;
     }
     // The winner's conversation and helpers become the session's, as if it had been the only reply.
-    this.lastReply = chosen.draft.reply;
     this.messages.splice(0, this.messages.length, ...chosen.messages);
     for (const [name, code] of chosen.helpers) this.session.helpers.set(name, code);
-    this.emitTools(chosen.draft.program);
-    this.emit({ type: 'program', round: this.round, program: chosen.draft.program });
-    this.emit({ type: 'check', round: this.round, check: chosen.draft.check });
+    this.announce(chosen.draft);
     return this.runOnTarget(chosen.draft.program, chosen.draft.check, { record: sampled.record, line: sampled.line, sim: chosen.sim, verdict: chosen.verdict });
   }
 
-  /** The documented functions the program defines: the tools the model created this round. */
-  private emitTools(program: string | null): void {
-    if (!program) return;
-    for (const t of findTools(program)) {
+  /** Creation: one reply on `messages`, helpers written into `helpers`, the result checked. */
+  private draft(messages: ChatMessage[], helpers: Map<string, string>, stream = true): Promise<Draft> {
+    return draftProgram(
+      messages,
+      {
+        complete: (m, purpose) => this.complete(m, purpose, stream),
+        onHelper: (name, code) => this.emit({ type: 'helper', round: this.round, name, code }),
+      },
+      { checker: this.deps.checker, helpers, helperDepth: this.opts.helperDepth },
+    );
+  }
+
+  /** The round's program: the tools it defines (the documented functions: CREATOR's creation step), the program, its check. */
+  private announce(draft: Draft): void {
+    this.lastReply = draft.reply;
+    const { program, check, problem } = draft;
+    for (const t of program ? findTools(program) : []) {
       const signature = `${t.name}(${t.params.join(', ')})`;
       this.emit({ type: 'tool', round: this.round, name: t.name, signature, description: t.description, code: t.code });
     }
+    this.emit({ type: 'program', round: this.round, program, ...(problem ? { problem } : {}) });
+    this.emit({ type: 'check', round: this.round, check });
   }
 
   /** Runs a checked program on the target and judges the outcome. True when the task is done. */
