@@ -267,11 +267,14 @@ export class Session {
     const queued = this.pendingScene !== null;
     this.pendingScene = change(this.pendingScene ?? this.options);
     if (queued) return;
-    this.sceneOps = this.sceneOps.then(() => {
-      const next = this.pendingScene!;
-      this.pendingScene = null;
-      return this.changeScene(next);
-    });
+    // A failure here must reach the tab as an error, never as an unhandled rejection that ends the server.
+    this.sceneOps = this.sceneOps
+      .then(() => {
+        const next = this.pendingScene!;
+        this.pendingScene = null;
+        return this.changeScene(next);
+      })
+      .catch((err) => this.send({ type: 'error', ...toErrorInfo(err, 'runtime') }));
   }
 
   /** Stops what runs, then replaces the world; if the new one cannot be opened the old options stay. */
