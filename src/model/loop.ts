@@ -6,7 +6,7 @@ import type { RunEvent, RunResult } from '../run/result.ts';
 import type { CandidateSimulator } from '../select/pool.ts';
 import { findTools } from '../skills/extract.ts';
 import { sampleAndSelect, type CandidatesRecord } from '../select/round.ts';
-import { addUsage, type ChatMessage, type ChatModel, type Completion, type Usage } from './chat.ts';
+import { addUsage, emptyUsage, type ChatMessage, type ChatModel, type Completion, type Usage } from './chat.ts';
 import { draftProgram, type Draft } from './draft.ts';
 import { fenced } from './extract.ts';
 import { observationText } from './observation.ts';
@@ -123,7 +123,7 @@ class AskRun {
   private readonly summary: string[] = [];
   private readonly messages: ChatMessage[];
   private readonly turn: ChatMessage;
-  private readonly usage: Usage = { promptTokens: 0, completionTokens: 0, requests: 0 };
+  private readonly usage: Usage = emptyUsage();
   private final: RunResult | null = null;
   /** The world when the instruction was given. */
   private readonly initial: StateSnapshot;
