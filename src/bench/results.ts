@@ -120,17 +120,18 @@ export function stats(eps: EpisodeResult[]): Stats {
   };
 }
 
+/** Stats of the episodes of one split; null when there are none. */
+function splitStats(eps: EpisodeResult[], split: Split): Stats | null {
+  const some = eps.filter((e) => e.split === split);
+  return some.length ? stats(some) : null;
+}
+
 export function summarize(meta: BenchMeta, episodes: EpisodeResult[], run: { planned: number; interrupted: boolean; wallMs: number }): BenchResult {
-  const of = (split: Split) => episodes.filter((e) => e.split === split);
   const byTemplate: TemplateRow[] = [];
   for (const t of TEMPLATES) {
     const eps = episodes.filter((e) => e.template === t.id);
     if (!eps.length) continue;
-    const part = (split: Split) => {
-      const some = eps.filter((e) => e.split === split);
-      return some.length ? stats(some) : null;
-    };
-    byTemplate.push({ template: t.id, templateSplit: t.split, success: t.success, seen: part('seen'), unseen: part('unseen'), all: stats(eps) });
+    byTemplate.push({ template: t.id, templateSplit: t.split, success: t.success, seen: splitStats(eps, 'seen'), unseen: splitStats(eps, 'unseen'), all: stats(eps) });
   }
 
   const failures = new Map<string, string[]>();
@@ -149,7 +150,7 @@ export function summarize(meta: BenchMeta, episodes: EpisodeResult[], run: { pla
     interrupted: run.interrupted,
     wallMs: Math.round(run.wallMs),
     summary: { ...all, episodesPerMinute: run.wallMs > 0 ? r2(episodes.length / (run.wallMs / 60_000)) : 0 },
-    bySplit: { seen: of('seen').length ? stats(of('seen')) : null, unseen: of('unseen').length ? stats(of('unseen')) : null },
+    bySplit: { seen: splitStats(episodes, 'seen'), unseen: splitStats(episodes, 'unseen') },
     byTemplate,
     failures: [...failures]
       .map(([kind, ids]) => ({ kind, count: ids.length, episodes: ids }))
