@@ -14,7 +14,11 @@ export interface ProgramCheck extends CheckReport {
 export class ProgramChecker {
   readonly types: TypeChecker;
 
-  constructor(dts: string) {
+  /** `declarations`: functions programs may call besides the API (stored skills' signatures). */
+  constructor(
+    dts: string,
+    readonly declarations = '',
+  ) {
     this.types = typeCheckerFor(dts);
   }
 
@@ -27,7 +31,7 @@ export class ProgramChecker {
    * is set, not reported as errors, so the caller can have them written first.
    */
   check(source: string, opts: { language?: Language; allowMissing?: boolean } = {}): ProgramCheck {
-    const analysis = this.types.analyze(source, opts.language);
+    const analysis = this.types.analyze(source, opts.language, this.declarations);
     // "Cannot find name 'pickUp'. Did you mean 'pick'?" is a typo to fix, not a helper to write.
     const typos = new Set(analysis.diagnostics.filter((d) => d.code === 2552).map((d) => nameIn(d.message)));
     const missing = findMissingHelpers(analysis).filter((m) => !typos.has(m.name));

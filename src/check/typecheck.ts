@@ -91,17 +91,17 @@ export class TypeChecker {
 
   private active: string = PROGRAM.js;
 
-  /** Declarations besides the primitives, e.g. stored skills' signatures. */
-  setExtraDeclarations(dts: string): void {
-    const f = this.files.get(EXTRA_FILE)!;
-    if (f.text !== dts) this.files.set(EXTRA_FILE, { text: dts, version: f.version + 1 });
-  }
-
   // The loop's helper pass and its final check usually see the same source: type-check it once.
   private last: { key: string; analysis: Analysis } | undefined;
 
-  /** Type-checks a program; with no language given, JavaScript unless it uses TypeScript-only syntax. */
-  analyze(source: string, language?: Language): Analysis {
+  /**
+   * Type-checks a program; with no language given, JavaScript unless it uses TypeScript-only syntax.
+   * `extraDts` declares what the program may call besides the primitives (stored skills' signatures);
+   * it holds for this check only, so programs checked with and without it never see each other's.
+   */
+  analyze(source: string, language?: Language, extraDts = ''): Analysis {
+    const extra = this.files.get(EXTRA_FILE)!;
+    if (extra.text !== extraDts) this.files.set(EXTRA_FILE, { text: extraDts, version: extra.version + 1 });
     const key = `${language ?? 'auto'}:${this.files.get(EXTRA_FILE)!.version}:${source}`;
     if (this.last?.key === key) return this.last.analysis;
     const first = this.run(source, language ?? 'js');

@@ -1,40 +1,14 @@
 import ts from 'typescript';
-import { ProgramChecker, type ProgramCheck } from '../check/index.ts';
 import type { CheckDiagnostic } from '../check/report.ts';
-import type { Language, TypeChecker } from '../check/typecheck.ts';
+import type { TypeChecker } from '../check/typecheck.ts';
 import { checkWhitelist } from '../check/whitelist.ts';
 import { docOf, firstSentence } from './extract.ts';
 
-// Skills and the type checker. Offered skills are declared to the checker (so programs that call them
-// type-check) only for the duration of a check: the warm checker is shared by every program of the same
-// API in the process, and checks are synchronous, so nobody else ever sees the declarations. A skill on
+// Skills and the type checker. Offered skills are declared to the checker (a ProgramChecker built with
+// their declarations), so programs that call them type-check; the declarations hold for each of its
+// checks only, as the warm checker is shared by every program of the same API in the process. A skill on
 // its own is checked against the primitives (and the stored skills it calls), which also yields the
 // signature the model is shown.
-
-/** Runs `fn` with `dts` as the checker's extra declarations, then clears them. */
-export function withDeclarations<T>(types: TypeChecker, dts: string, fn: () => T): T {
-  if (!dts) return fn();
-  types.setExtraDeclarations(dts);
-  try {
-    return fn();
-  } finally {
-    types.setExtraDeclarations('');
-  }
-}
-
-/** A ProgramChecker that also knows the offered skills' signatures. */
-export class SkillChecker extends ProgramChecker {
-  constructor(
-    apiDts: string,
-    readonly declarations: string,
-  ) {
-    super(apiDts);
-  }
-
-  override check(source: string, opts: { language?: Language; allowMissing?: boolean } = {}): ProgramCheck {
-    return withDeclarations(this.types, this.declarations, () => super.check(source, opts));
-  }
-}
 
 /** One ambient declaration per skill, for the checker. */
 export function declarationsFor(skills: { name: string; signature: string; description: string }[]): string {
@@ -62,26 +36,24 @@ function plainAny(signature: string): string {
  * against the primitives plus `declarations` (the stored skills it may call).
  */
 export function checkSkillCode(types: TypeChecker, code: string, declarations = ''): SkillCheck {
-  return withDeclarations(types, declarations, () => {
-    const analysis = types.analyze(code);
-    const sf = analysis.sourceFile;
-    const problems: string[] = [];
-    const at = (node: ts.Node) => `line ${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`;
-    for (const s of sf.statements) {
-      if (!ts.isFunctionDeclaration(s) || !s.name || !s.body) problems.push(`${at(s)}: a skill may only declare functions at its top level`);
-    }
-    const diagnostics: CheckDiagnostic[] = [...checkWhitelist(sf), ...analysis.diagnostics];
-    for (const d of diagnostics) problems.push(`${d.line ? `line ${d.line}: ` : ''}${d.message}`);
-    const checker = analysis.program.getTypeChecker();
-    const signatures = new Map<string, string>();
-    const descriptions = new Map<string, string>();
-    for (const s of sf.statements) {
-      if (!ts.isFunctionDeclaration(s) || !s.name) continue;
-      const sig = checker.getSignatureFromDeclaration(s);
-      const text = sig ? checker.signatureToString(sig, undefined, ts.TypeFormatFlags.NoTruncation) : '(...args): unknown';
-      signatures.set(s.name.text, plainAny(`${s.name.text}${text}`));
-      descriptions.set(s.name.text, firstSentence(docOf(s)));
-    }
-    return { ok: problems.length === 0, problems, signatures, descriptions };
-  });
+  const analysis = types.analyze(code, undefined, declarations);
+  const sf = analysis.sourceFile;
+  const problems: string[] = [];
+  const at = (node: ts.Node) => `line ${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`;
+  for (const s of sf.statements) {
+    if (!ts.isFunctionDeclaration(s) || !s.name || !s.body) problems.push(`${at(s)}: a skill may only declare functions at its top level`);
+  }
+  const diagnostics: CheckDiagnostic[] = [...checkWhitelist(sf), ...analysis.diagnostics];
+  for (const d of diagnostics) problems.push(`${d.line ? `line ${d.line}: ` : ''}${d.message}`);
+  const checker = analysis.program.getTypeChecker();
+  const signatures = new Map<string, string>();
+  const descriptions = new Map<string, string>();
+  for (const s of sf.statements) {
+    if (!ts.isFunctionDeclaration(s) || !s.name) continue;
+    const sig = checker.getSignatureFromDeclaration(s);
+    const text = sig ? checker.signatureToString(sig, undefined, ts.TypeFormatFlags.NoTruncation) : '(...args): unknown';
+    signatures.set(s.name.text, plainAny(`${s.name.text}${text}`));
+    descriptions.set(s.name.text, firstSentence(docOf(s)));
+  }
+  return { ok: problems.length === 0, problems, signatures, descriptions };
 }

@@ -1,11 +1,11 @@
 import type { StateSnapshot } from '../../primitives/backend.ts';
 import type { Primitive } from '../../primitives/define.ts';
 import { generateDts } from '../../primitives/dts.ts';
-import type { ProgramChecker } from '../check/index.ts';
+import { ProgramChecker } from '../check/index.ts';
 import { WandError } from '../core/errors.ts';
 import type { AskOutcome } from '../model/loop.ts';
 import { transpile } from '../sandbox/transpile.ts';
-import { SkillChecker, checkSkillCode, declarationsFor } from './checker.ts';
+import { checkSkillCode, declarationsFor } from './checker.ts';
 import type { Embedder } from './embed.ts';
 import { declaredNames, functionTexts } from './extract.ts';
 import { fingerprint } from './normalize.ts';
@@ -64,7 +64,7 @@ export class SkillLibrary {
   constructor(private readonly config: SkillsConfig) {
     this.store = new SkillStore(config.dir);
     this.apiDts = generateDts(config.primitives);
-    this.base = new SkillChecker(this.apiDts, '');
+    this.base = new ProgramChecker(this.apiDts);
   }
 
   get profile(): SkillProfile {
@@ -145,7 +145,7 @@ export class SkillLibrary {
       loaded,
       extraApi,
       prelude,
-      checker: new SkillChecker(this.apiDts, declarationsFor(skills)),
+      checker: new ProgramChecker(this.apiDts, declarationsFor(skills)),
       method: found.method,
       warnings,
     };
