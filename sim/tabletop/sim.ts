@@ -1,5 +1,5 @@
 import type { RigidBody, Vector, World } from '@dimforge/rapier3d-compat';
-import { WandError } from '../../src/core/errors.ts';
+import { WandError, throwIfAborted } from '../../src/core/errors.ts';
 import type { StateSnapshot, TabletopBackend, WorldInfo } from '../../primitives/backend.ts';
 import type { ObjectInfo, Vec3 } from '../../primitives/schemas.ts';
 import { TABLETOP_WORLD } from '../../primitives/tabletop/world.ts';
@@ -274,7 +274,7 @@ export class TabletopSim implements TabletopBackend {
   }
 
   private checkStop(signal: AbortSignal | undefined, epoch: number): void {
-    if (signal?.aborted) throw signal.reason instanceof WandError ? signal.reason : new WandError('aborted', 'stopped');
+    throwIfAborted(signal);
     if (epoch !== this.epoch) throw new WandError('aborted', 'stopped: the robot was halted');
   }
 

@@ -57,3 +57,9 @@ export function toErrorInfo(err: unknown, fallback: ErrorKind = 'runtime'): Erro
   const message = err instanceof Error ? err.message : String(err);
   return { kind: fallback, message };
 }
+
+/** Ends the caller's work when the signal was aborted: with the abort's own WandError, or a plain "stopped". */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  throw signal.reason instanceof WandError ? signal.reason : new WandError('aborted', 'stopped');
+}

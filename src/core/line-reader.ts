@@ -1,6 +1,6 @@
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { WandError } from './errors.ts';
+import { throwIfAborted } from './errors.ts';
 
 /**
  * Lines from a stream, one at a time, on demand. One reader serves everyone who reads standard input in a
@@ -19,7 +19,7 @@ export class LineReader {
     this.open();
     while (!this.lines.length) {
       if (this.ended) return undefined;
-      if (signal?.aborted) throw signal.reason instanceof WandError ? signal.reason : new WandError('aborted', 'stopped');
+      throwIfAborted(signal);
       await new Promise<void>((resolve) => {
         const done = () => {
           this.waiting = undefined;

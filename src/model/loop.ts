@@ -1,7 +1,7 @@
 import type { StateSnapshot } from '../../primitives/backend.ts';
 import type { ProgramChecker } from '../check/index.ts';
 import type { CheckReport } from '../check/report.ts';
-import { WandError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
+import { WandError, throwIfAborted, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
 import type { RunEvent, RunResult } from '../run/result.ts';
 import type { CandidateSimulator } from '../select/pool.ts';
 import { findTools } from '../skills/extract.ts';
@@ -306,9 +306,7 @@ class AskRun {
   }
 
   private throwIfAborted(): void {
-    const signal = this.opts.signal;
-    if (!signal?.aborted) return;
-    throw signal.reason instanceof WandError ? signal.reason : new WandError('aborted', 'stopped');
+    throwIfAborted(this.opts.signal);
   }
 
   private end(stopped: AskOutcome['stopped'], error?: ErrorInfo): AskOutcome {

@@ -1,5 +1,5 @@
 import type { StateSnapshot } from '../../primitives/backend.ts';
-import { WandError, type ErrorInfo } from '../core/errors.ts';
+import { WandError, throwIfAborted, type ErrorInfo } from '../core/errors.ts';
 import type { ChatMessage } from '../model/chat.ts';
 import type { Draft } from '../model/draft.ts';
 import { fenced, stripThinking } from '../model/extract.ts';
@@ -126,7 +126,7 @@ export async function sampleAndSelect(ctx: SampleContext): Promise<SampledRound>
     c.calls = run.result.calls.length;
     if (!run.result.ok) Object.assign(c, { outcome: 'failed', error: run.result.error ?? undefined });
   });
-  if (ctx.signal?.aborted) throw ctx.signal.reason instanceof WandError ? ctx.signal.reason : new WandError('aborted', 'stopped');
+  throwIfAborted(ctx.signal);
 
   // Judge clean runs, fewest calls first: with a costly judge the first success ends the search.
   const clean = runnable.filter((i) => each[i]!.outcome === 'unjudged').sort((a, b) => each[a]!.calls! - each[b]!.calls! || a - b);
