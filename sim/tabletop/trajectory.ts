@@ -12,7 +12,7 @@ export class LinearTrajectory {
   constructor(
     private readonly from: Vec3,
     private readonly to: Vec3,
-    private readonly speed: number,
+    speed: number,
     private readonly accel: number,
   ) {
     this.length = Math.hypot(to.x - from.x, to.y - from.y, to.z - from.z);

@@ -1,5 +1,5 @@
 import type { StateSnapshot } from '../../primitives/backend.ts';
-import { WandError, throwIfAborted, type ErrorInfo } from '../core/errors.ts';
+import { throwIfAborted, type ErrorInfo } from '../core/errors.ts';
 import type { ChatMessage } from '../model/chat.ts';
 import type { Draft } from '../model/draft.ts';
 import { fenced, stripThinking } from '../model/extract.ts';
