@@ -146,6 +146,28 @@ describe('wand run --backend ros', () => {
     expect(moving().length).toBe(before);
   });
 
+  it('an unreachable rosbridge is a connection error: one JSON result with --json, one line on stderr without', async () => {
+    const run = (json: boolean) =>
+      new Promise<CliResult>((resolve) => {
+        const child = spawn(process.execPath, [WAND, 'run', '-', '--backend', 'ros', '--url', 'ws://127.0.0.1:9', ...(json ? ['--json'] : [])], { cwd: ROOT });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.stdin.end('drive(0.1);');
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const json = await run(true);
+    expect(json.code).toBe(1);
+    const result = JSON.parse(json.stdout);
+    expect(result).toMatchObject({ ok: false, error: { kind: 'connection' }, calls: [], output: [], state: { objects: [] } });
+    expect(result.error.message).toMatch(/cannot connect to rosbridge at ws:\/\/127\.0\.0\.1:9/);
+    const text = await run(false);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toMatch(/^wand: cannot connect to rosbridge/);
+  });
+
   it('--approve needs the program in a file, since the answer comes on standard input', async () => {
     const r = await start('turn(10);', ['--approve']).done;
     expect(r.code).toBe(2);

@@ -1,7 +1,8 @@
 import { openBackend } from '../backends/open.ts';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/options.ts';
 import { formatReport, rehearsalText } from '../run/report.ts';
-import { executeProgram } from '../run/execute.ts';
+import { UNREACHED, executeProgram, notStarted } from '../run/execute.ts';
+import { WandError } from '../core/errors.ts';
 import { LineReader } from '../core/line-reader.ts';
 import { APPROVE_FLAG, APPROVE_USAGE, approverFor } from './approval.ts';
 import { readProgram } from './program-source.ts';
@@ -34,7 +35,16 @@ export async function main(argv: string[]): Promise<number> {
   const stdin = new LineReader(process.stdin);
   const approve = approverFor(Boolean(values.approve), options, stdin);
   const source = await readProgram(positionals[0]!);
-  const target = await openBackend(options);
+  const started = performance.now();
+  let target;
+  try {
+    target = await openBackend(options);
+  } catch (err) {
+    // With --json a robot that cannot be reached is still one result object, so tools can read why.
+    if (!values.json || !(err instanceof WandError) || err.kind !== 'connection') throw err;
+    process.stdout.write(JSON.stringify(notStarted(err.toInfo(), UNREACHED, started)) + '\n');
+    return 1;
+  }
   const stop = abortOnSignals();
   try {
     const result = await executeProgram({

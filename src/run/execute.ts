@@ -125,16 +125,18 @@ function caughtEnvelopeError(e: EnvelopeEvent, calls: CallRecord[]): ErrorInfo {
 
 /** The result of a program that never started on the robot. */
 function notRun(target: OpenBackend, error: ErrorInfo, started: number, rehearsal?: RehearsalSummary): ExecuteResult {
-  const result: ExecuteResult = {
-    ok: false,
-    error,
-    output: [],
-    calls: [],
-    state: target.backend.state(),
-    world: target.backend.world(),
-    simTimeS: 0,
-    wallTimeMs: Math.round(performance.now() - started),
-  };
+  const result = notStarted(error, { state: target.backend.state(), world: target.backend.world() }, started);
   if (rehearsal) result.rehearsal = rehearsal;
   return result;
+}
+
+/** A robot that could not be reached: nothing is known of it, and nothing ran. */
+export const UNREACHED: Pick<RunResult, 'state' | 'world'> = {
+  state: { robot: {}, holding: null, objects: [] },
+  world: { name: 'ros', bounds: { x: [0, 0], y: [0, 0], z: [0, 0] }, namedPositions: {} },
+};
+
+/** The result of a program that never started, in the same shape as any other run. */
+export function notStarted(error: ErrorInfo, where: Pick<RunResult, 'state' | 'world'>, started: number): ExecuteResult {
+  return { ok: false, error, output: [], calls: [], ...where, simTimeS: 0, wallTimeMs: Math.round(performance.now() - started) };
 }
