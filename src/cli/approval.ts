@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { BackendOptions } from '../backends/options.ts';
 import type { LineReader } from '../core/line-reader.ts';
 import type { Approve } from '../run/execute.ts';
-import { rehearsalText } from '../run/report.ts';
+import { numberedLines, rehearsalText } from '../run/report.ts';
 import { UsageError } from './usage.ts';
 
 export const APPROVE_FLAG = { approve: { type: 'boolean' } } as const;
@@ -15,13 +15,9 @@ export const APPROVE_USAGE = `  --approve                 with --backend ros: sh
  */
 export function terminalApprover(lines: LineReader, out: Writable): Approve {
   return async ({ source, target, rehearsal }, signal) => {
-    const numbered = source
-      .split('\n')
-      .map((l, i) => `  ${String(i + 1).padStart(3)} | ${l}`)
-      .join('\n');
     // Asked only after a rehearsal passed, or with none.
     const rehearsed = rehearsal ? rehearsalText(rehearsal) : 'No rehearsal (--no-rehearse).';
-    out.write(`\nProgram for the ${target}:\n${numbered}\n${rehearsed}\nRun it on the robot? [y/N] `);
+    out.write(`\nProgram for the ${target}:\n${numberedLines(source)}\n${rehearsed}\nRun it on the robot? [y/N] `);
     const answer = (await lines.next(signal))?.trim().toLowerCase();
     const yes = answer === 'y' || answer === 'yes';
     out.write(yes ? '\n' : `\n${answer === undefined ? 'No answer' : 'Not approved'}: the robot stays still.\n`);

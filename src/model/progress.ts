@@ -1,14 +1,8 @@
 import type { AskEvent, AskOutcome } from './loop.ts';
 import { candidatesText } from '../select/round.ts';
+import { callLine, numberedLines } from '../run/report.ts';
 
 // Human-readable progress for `wand ask`: each round's program, checks, calls and verdict as they happen.
-
-const number = (program: string) =>
-  program
-    .trimEnd()
-    .split('\n')
-    .map((l, i) => `  ${String(i + 1).padStart(3)} | ${l}`)
-    .join('\n');
 
 export function progressLine(e: AskEvent): string | undefined {
   switch (e.type) {
@@ -21,16 +15,12 @@ export function progressLine(e: AskEvent): string | undefined {
     case 'tool':
       return `  tool defined: ${e.signature}${e.description ? ` — ${e.description}` : ''}`;
     case 'program':
-      return e.program === null ? `  no program: ${e.problem}` : `  program:\n${number(e.program)}`;
+      return e.program === null ? `  no program: ${e.problem}` : `  program:\n${numberedLines(e.program.trimEnd())}`;
     case 'check':
       if (e.check.ok) return '  checks: ok';
       return `  checks failed, nothing moved:\n${e.check.diagnostics.map((d) => `    ${d.line ? `line ${d.line}: ` : ''}${d.message}`).join('\n')}`;
     case 'run':
-      if (e.event.type === 'callEnd') {
-        const c = e.event.record;
-        const where = c.line !== undefined ? `line ${c.line}: ` : '';
-        return `  ${c.ok ? '✓' : '✗'} ${where}${c.primitive}(${c.args.map((a) => JSON.stringify(a)).join(', ')})${c.ok ? '' : ` — ${c.error}`}`;
-      }
+      if (e.event.type === 'callEnd') return callLine(e.event.record, false);
       if (e.event.type === 'say') return `  says: ${e.event.text}`;
       if (e.event.type === 'output') return `  output: ${e.event.text}`;
       return undefined;

@@ -1,17 +1,29 @@
 import type { RehearsalSummary } from './execute.ts';
-import type { RunResult } from './result.ts';
+import type { CallRecord, RunResult } from './result.ts';
 
 const n = (v: number) => v.toFixed(3);
+
+/** A program with line numbers, as the terminal shows it (progress, approval). */
+export function numberedLines(source: string): string {
+  return source
+    .split('\n')
+    .map((l, i) => `  ${String(i + 1).padStart(3)} | ${l}`)
+    .join('\n');
+}
+
+/** One call as the terminal shows it: ✓/✗, its line, the call itself, its time if asked, and why it failed. */
+export function callLine(c: CallRecord, withTime: boolean): string {
+  const args = c.args.map((a) => JSON.stringify(a)).join(', ');
+  const where = c.line !== undefined ? `line ${c.line}: ` : '';
+  const time = withTime ? `  ${c.ms.toFixed(1)} ms` : '';
+  return `  ${c.ok ? '✓' : '✗'} ${where}${c.primitive}(${args})${time}${c.ok ? '' : `${withTime ? '  ' : ' '}— ${c.error}`}`;
+}
 
 /** The human-readable `wand run` report: calls, messages, outcome, final positions. */
 export function formatReport(result: RunResult): string {
   const lines: string[] = [];
   lines.push(`Calls (${result.calls.length}):`);
-  for (const c of result.calls) {
-    const args = c.args.map((a) => JSON.stringify(a)).join(', ');
-    const where = c.line !== undefined ? `line ${c.line}: ` : '';
-    lines.push(`  ${c.ok ? '✓' : '✗'} ${where}${c.primitive}(${args})  ${c.ms.toFixed(1)} ms${c.ok ? '' : `  — ${c.error}`}`);
-  }
+  for (const c of result.calls) lines.push(callLine(c, true));
   if (result.output.length) {
     lines.push('Output:');
     for (const o of result.output) lines.push(`  ${o}`);
