@@ -1,6 +1,6 @@
 import type { OpenBackend } from '../backends/open.ts';
-import { toErrorInfo, type ErrorInfo, type ErrorKind } from '../core/errors.ts';
-import type { EnvelopeEvent } from '../safety/envelope.ts';
+import { toErrorInfo, type ErrorInfo } from '../core/errors.ts';
+import { eventErrorKind, type EnvelopeEvent } from '../safety/envelope.ts';
 import { programGuardOf, rehearsableOf } from '../safety/guard.ts';
 import type { SandboxLimits } from '../sandbox/index.ts';
 import type { CallRecord, RunEvent, RunResult } from './result.ts';
@@ -110,13 +110,9 @@ export async function executeProgram(opts: ExecuteOptions): Promise<ExecuteResul
   }
 }
 
-function eventKind(e: EnvelopeEvent): ErrorKind {
-  return e.kind === 'collision' || e.kind === 'stall' ? 'physical' : 'safety';
-}
-
 /** An envelope error the program caught: the call that threw it gives the line and the primitive. */
 function caughtEnvelopeError(e: EnvelopeEvent, calls: CallRecord[]): ErrorInfo {
-  const info: ErrorInfo = { kind: eventKind(e), message: e.message };
+  const info: ErrorInfo = { kind: eventErrorKind(e.kind), message: e.message };
   const call = calls.find((c) => !c.ok && c.error === e.message);
   if (call?.line !== undefined) info.line = call.line;
   if (call) info.primitive = call.primitive;

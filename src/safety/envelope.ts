@@ -4,6 +4,11 @@ import { type Fence, type XY, distanceOutside, fenceBounds, fenceText, pathInsid
 import type { VelocityLimits } from './limits.ts';
 
 /** One thing the envelope refused or stopped; a rehearsal with any of these never reaches the robot. */
+/** Hitting something is a physical failure; everything else the envelope stops is a safety refusal. */
+export function eventErrorKind(kind: EnvelopeEvent['kind']): 'physical' | 'safety' {
+  return kind === 'collision' || kind === 'stall' ? 'physical' : 'safety';
+}
+
 export interface EnvelopeEvent {
   kind: 'geofence' | 'duration' | 'left_geofence' | 'collision' | 'stall';
   message: string;
@@ -49,7 +54,7 @@ export class Envelope {
 
   record(kind: EnvelopeEvent['kind'], message: string): WandError {
     this.events.push({ kind, message });
-    return new WandError(kind === 'collision' || kind === 'stall' ? 'physical' : 'safety', message);
+    return new WandError(eventErrorKind(kind), message);
   }
 
   /** Refuses a straight drive that would end (or pass) outside the geofence — before anything moves. */
