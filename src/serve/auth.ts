@@ -5,6 +5,8 @@ import { isIP } from 'node:net';
 // Whoever reaches the page can move the robot. On loopback only local processes can, and the Host and
 // Origin checks keep other web sites (DNS rebinding, cross-site websockets) out. Bound to any other
 // address, every request must also carry the session token: in the URL once, then in a cookie.
+// Every request is hostile until these checks pass: nothing here may throw, whatever the URL, the
+// cookies or the headers hold.
 
 export const TOKEN_COOKIE = 'wand_token';
 
@@ -18,6 +20,32 @@ export function newToken(): string {
 }
 
 export type Verdict = { ok: true; viaQuery: boolean } | { ok: false; status: number; reason: string };
+
+/** The request's path and query, or null when the request line's target is not a URL path ("//", "http:"). */
+export function requestUrl(req: IncomingMessage): URL | null {
+  const target = req.url ?? '/';
+  // Only origin-form targets ("/path?query"); "//host" would be read as a host, "*" and absolute forms are not ours.
+  if (!target.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    return new URL(target, 'http://wand.invalid');
+  } catch {
+    return null;
+  }
+}
+
+/** The value of one cookie, or undefined when it is absent or not decodable. */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return undefined; // "%" and other broken escapes: no token, not a crash
+    }
+  }
+  return undefined;
+}
 
 export class Gate {
   constructor(
@@ -36,25 +64,29 @@ export class Gate {
     return !isLoopbackHost(this.host);
   }
 
-  private tokenOf(req: IncomingMessage): { token?: string; viaQuery: boolean } {
-    const url = new URL(req.url ?? '/', 'http://x');
+  private tokenOf(req: IncomingMessage, url: URL): { token?: string; viaQuery: boolean } {
     const q = url.searchParams.get('token');
     if (q) return { token: q, viaQuery: true };
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) return { token: auth.slice(7), viaQuery: false };
-    const cookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim().split('='));
-    const found = cookie.find(([k]) => k === TOKEN_COOKIE);
-    return { token: found ? decodeURIComponent(found[1] ?? '') : undefined, viaQuery: false };
+    return { token: cookieValue(req.headers.cookie, TOKEN_COOKIE), viaQuery: false };
   }
 
-  /** HTTP requests and websocket upgrades alike. */
-  check(req: IncomingMessage): Verdict {
+  /** HTTP requests and websocket upgrades alike: Host, then (for websockets) Origin, then the token, then the URL. */
+  check(req: IncomingMessage, opts: { websocket?: boolean } = {}): Verdict {
     if (!this.hostAllowed(req.headers.host)) return { ok: false, status: 403, reason: 'unexpected Host header' };
-    const { token, viaQuery } = this.tokenOf(req);
-    if (this.token !== undefined && !(token !== undefined && sameSecret(token, this.token))) {
+    if (opts.websocket) {
+      const origin = this.checkOrigin(req);
+      if (!origin.ok) return origin;
+    }
+    const url = requestUrl(req);
+    if (this.token === undefined) return url ? { ok: true, viaQuery: false } : { ok: false, status: 400, reason: 'malformed request path' };
+    // With a token required, a request without one learns nothing, not even whether its path was valid.
+    const { token, viaQuery } = url ? this.tokenOf(req, url) : { token: undefined, viaQuery: false };
+    if (!(token !== undefined && sameSecret(token, this.token))) {
       return { ok: false, status: 401, reason: 'missing or wrong token: open the URL printed by `wand serve`' };
     }
-    return { ok: true, viaQuery };
+    return url ? { ok: true, viaQuery } : { ok: false, status: 400, reason: 'malformed request path' };
   }
 
   /** Websockets are not bound by the same-origin policy, so a page elsewhere could open one: only our own page may. */
@@ -68,7 +100,10 @@ export class Gate {
     } catch {
       return { ok: false, status: 403, reason: 'malformed Origin' };
     }
-    if (parsed.host !== req.headers.host) return { ok: false, status: 403, reason: `cross-origin websocket from ${origin}` };
+    // The page is served over plain HTTP from exactly this host and port: any other scheme is another origin.
+    if (parsed.protocol !== 'http:' || parsed.host !== req.headers.host?.toLowerCase()) {
+      return { ok: false, status: 403, reason: `cross-origin websocket from ${origin.slice(0, 100)}` };
+    }
     return { ok: true, viaQuery: false };
   }
 }

@@ -5,7 +5,7 @@ import { openBackend, type OpenBackend } from '../backends/open.ts';
 import type { BackendOptions } from '../backends/options.ts';
 import { WandError } from '../core/errors.ts';
 import type { SkillsChoice } from '../skills/options.ts';
-import { Gate, TOKEN_COOKIE, isLoopbackHost, newToken, urlHost } from './auth.ts';
+import { Gate, TOKEN_COOKIE, isLoopbackHost, newToken, requestUrl, urlHost } from './auth.ts';
 import { pageBundle } from './bundle.ts';
 import { modelStatus } from './model-status.ts';
 import { CSP, pageHtml } from './page-html.ts';
@@ -34,6 +34,8 @@ export interface ServeOptions {
   skills?: SkillsChoice;
   /** --approve: every robot program (editor or model) waits for the person's yes on the page. */
   approve?: boolean;
+  /** Where refused requests and server faults are reported, one line each (default: standard error). */
+  log?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -67,21 +69,26 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     warm.unref();
   }
 
+  const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const refused = (req: IncomingMessage, status: number, reason: string) => log(`wand serve: ${status} ${reason}: ${requestLine(req)}`);
+
   const http = createServer((req, res) => {
-    serveHttp(req, res, gate).catch((err) => {
+    serveHttp(req, res, gate, refused).catch((err) => {
+      // A fault of ours on one request; the server and every other request go on.
+      log(`wand serve: 500 ${(err as Error).message}: ${requestLine(req)}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`internal error: ${(err as Error).message}\n`);
+      res.end('internal error\n');
     });
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const sessions = new Map<WebSocket, { session: Session; alive: boolean }>();
 
-  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const verdict = path !== '/ws' ? { ok: false as const, status: 404, reason: 'not found' } : gate.check(req);
-    const origin = verdict.ok ? gate.checkOrigin(req) : verdict;
-    if (!origin.ok) return refuseUpgrade(socket, origin.status, origin.reason);
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Host, Origin and token first; only then is the path looked at.
+    const verdict = gate.check(req, { websocket: true });
+    if (!verdict.ok) return refuseUpgrade(socket, verdict.status, verdict.reason, () => refused(req, verdict.status, verdict.reason));
+    if (requestUrl(req)?.pathname !== '/ws') return refuseUpgrade(socket, 404, 'not found', () => refused(req, 404, 'not found'));
     wss.handleUpgrade(req, socket, head, (ws) => {
       const session = new Session(ws, { backend: opts.backend, speed: opts.speed === undefined ? 1 : opts.speed, model, open, converse, robot, approve: opts.approve });
       const entry = { session, alive: true };
@@ -95,6 +102,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       });
       session.start().catch((err) => ws.close(1011, String((err as Error).message).slice(0, 100)));
     });
+  };
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      // Whatever one upgrade request holds, it ends that request, never the server.
+      log(`wand serve: 400 ${(err as Error).message}: ${requestLine(req)}`);
+      refuseUpgrade(socket, 400, 'bad request');
+    }
   });
 
   const heartbeat = setInterval(() => {
@@ -148,9 +165,10 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-store',
 };
 
-async function serveHttp(req: IncomingMessage, res: ServerResponse, gate: Gate): Promise<void> {
+async function serveHttp(req: IncomingMessage, res: ServerResponse, gate: Gate, refused: (req: IncomingMessage, status: number, reason: string) => void): Promise<void> {
   const verdict = gate.check(req);
   if (!verdict.ok) {
+    refused(req, verdict.status, verdict.reason);
     res.writeHead(verdict.status, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
     return void res.end(`${verdict.reason}\n`);
   }
@@ -158,7 +176,7 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, gate: Gate):
     res.writeHead(405, { allow: 'GET, HEAD', ...SECURITY_HEADERS });
     return void res.end();
   }
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  const path = requestUrl(req)!.pathname; // the gate refused requests without a valid path
   if (path === '/' && verdict.viaQuery && gate.token) {
     // The token moves from the address bar into a cookie the page's script and websocket then send.
     res.writeHead(303, {
@@ -190,7 +208,16 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, gate: Gate):
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  const text = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Bad Request';
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}\n`);
+function refuseUpgrade(socket: Duplex, status: number, reason: string, log?: () => void): void {
+  log?.();
+  const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Bad Request';
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${reason}\n`);
+  else socket.destroy();
+}
+
+/** The request as a log line shows it: method, target (cut short, control characters escaped) and peer. */
+function requestLine(req: IncomingMessage): string {
+  // A token in the query is never logged, right or wrong (a wrong one may be a typo of the right one).
+  const target = JSON.stringify(String(req.url ?? '').slice(0, 200).replace(/([?&]token=)[^&]*/g, '$1…'));
+  return `${req.method ?? '?'} ${target} from ${req.socket?.remoteAddress ?? 'unknown'}`;
 }
