@@ -25,6 +25,8 @@ export interface PrimitiveSpec<P extends z.ZodRawShape, R extends z.ZodType, B e
   returns: R;
   /** Cheap, instant queries are marked so the runner need not log them as motions. */
   query?: boolean;
+  /** What it is given is program output (print, say): arguments too large for the sandbox fail as kind 'output'. */
+  output?: boolean;
   run(ctx: PrimitiveContext<B>, args: z.infer<z.ZodObject<P>> & Record<string, unknown>): Promise<z.infer<R>> | z.infer<R>;
 }
 
@@ -35,6 +37,7 @@ export interface Primitive<B extends Backend = Backend> {
   rest?: { name: string; schema: z.ZodType };
   returns: z.ZodType;
   query: boolean;
+  output: boolean;
   argsSchema: z.ZodObject;
   run(ctx: PrimitiveContext<B>, args: Record<string, unknown>): Promise<unknown> | unknown;
 }
@@ -49,17 +52,22 @@ export function definePrimitive<P extends z.ZodRawShape, R extends z.ZodType, B 
     rest: spec.rest,
     returns: spec.returns,
     query: spec.query ?? false,
+    output: spec.output ?? false,
     argsSchema: z.object(spec.params),
     run: spec.run as Primitive<B>['run'],
   };
 }
 
+/** A value as a validation message names it, never longer than a line however big the value. */
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // NaN, Infinity: JSON would say null
+  if (typeof value === 'string') {
+    return value.length > 80 ? `a string of ${value.length.toLocaleString('en-US')} characters ${JSON.stringify(value.slice(0, 40))}...` : `the string ${JSON.stringify(value)}`;
+  }
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `the object ${JSON.stringify(value).slice(0, 80)}`;
+  if (typeof value === 'object') return `the object ${(JSON.stringify(value) ?? '').slice(0, 80)}`;
   return `${typeof value} ${String(value)}`;
 }
 

@@ -35,4 +35,6 @@ export const ScanSectors = z
   .meta({ id: 'Scan', description: 'nearest obstacle distance in metres per sector' });
 export type ScanSectors = z.infer<typeof ScanSectors>;
 
-export const Name = z.string().min(1, 'a non-empty name');
+/** Names of objects and places are short; a longer string is a mistake (or an attack), refused before any lookup. */
+export const MAX_NAME_CHARS = 200;
+export const Name = z.string().min(1, 'a non-empty name').max(MAX_NAME_CHARS, `at most ${MAX_NAME_CHARS} characters`);

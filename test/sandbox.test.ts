@@ -117,7 +117,7 @@ describe('sandbox: programs', () => {
     expect(r.printed).toEqual([[true, true, true, true, 0.5]]);
   });
 
-  it('sends arguments as JSON: trailing undefined dropped, undefined -> null, functions and symbols marked', async () => {
+  it('sends arguments as JSON: trailing undefined dropped, undefined -> null, NaN kept, functions and symbols marked', async () => {
     const r = await run(
       `pick('a', undefined);\npick(undefined, 'b');\npick({ a: undefined, b: [1, undefined, NaN] });\npick(() => 1, Symbol('s'), 10n);\npick(new Date(0));`,
     );
@@ -125,7 +125,7 @@ describe('sandbox: programs', () => {
     expect(r.received.map((c) => c.args)).toEqual([
       ['a'],
       [null, 'b'],
-      [{ b: [1, null, null] }],
+      [{ b: [1, null, NaN] }],
       [{ $unserialisable: 'function' }, { $unserialisable: 'symbol' }, { $unserialisable: 'bigint' }],
       ['1970-01-01T00:00:00.000Z'],
     ]);

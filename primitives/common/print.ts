@@ -9,6 +9,7 @@ export default definePrimitive({
   rest: { name: 'values', schema: z.unknown() },
   returns: z.void(),
   query: true,
+  output: true,
   run(ctx, { values }) {
     ctx.output((values as unknown[]).map(formatValue).join(' '));
   },

@@ -8,6 +8,7 @@ export default definePrimitive({
   params: { text: z.unknown() },
   returns: z.void(),
   query: true,
+  output: true,
   run(ctx, { text }) {
     ctx.say(formatValue(text));
   },

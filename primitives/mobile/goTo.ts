@@ -4,10 +4,11 @@ import { envelopeOf } from '../../src/safety/envelope.ts';
 import { matchName, quoteNames } from '../common/names.ts';
 import type { MobileBackend } from '../backend.ts';
 import { definePrimitive, type PrimitiveContext } from '../define.ts';
+import { MAX_NAME_CHARS } from '../schemas.ts';
 import { degToRad } from './pose.ts';
 
 export const GoalPoint = z.object({ x: z.number().finite(), y: z.number().finite() }).meta({ id: 'XY', description: 'metres, odometry frame' });
-export const Goal = z.union([z.string().min(1, 'a non-empty place name'), GoalPoint]);
+export const Goal = z.union([z.string().min(1, 'a non-empty place name').max(MAX_NAME_CHARS, `at most ${MAX_NAME_CHARS} characters`), GoalPoint]);
 export type Goal = z.infer<typeof Goal>;
 
 /** Within this distance the robot is already there: no turn, no drive. */

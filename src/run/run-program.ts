@@ -3,6 +3,7 @@ import { parseArgs, type Primitive, type PrimitiveContext } from '../../primitiv
 import { WandError } from '../core/errors.ts';
 import { runInSandbox, type SandboxLimits } from '../sandbox/index.ts';
 import { OutputBudget, type OutputLimits } from './output-budget.ts';
+import { previewText, previewValue } from './preview.ts';
 import type { CallRecord, RunEvent, RunResult } from './result.ts';
 
 export interface RunOptions {
@@ -53,16 +54,23 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
         },
       };
       const t0 = performance.now();
-      emit({ type: 'call', primitive: prim.name, args: call.args, line: call.line });
-      const record: CallRecord = { primitive: prim.name, args: call.args, ok: true, ms: 0 };
+      // Records and events keep a preview: the arguments themselves may be up to the sandbox's limit.
+      const shown = call.refused ? [`… (${call.refused.chars ? `${call.refused.chars.toLocaleString('en-US')} or more characters, ` : ''}not read)`] : (previewValue(call.args, call.chars) as unknown[]);
+      emit({ type: 'call', primitive: prim.name, args: shown, line: call.line });
+      const record: CallRecord = { primitive: prim.name, args: shown, ok: true, ms: 0 };
       if (call.line !== undefined) record.line = call.line;
       try {
+        if (call.refused) {
+          // Output too big for one call is too big for the output budget: the flood ends the program.
+          const kind = prim.output && call.refused.reason === 'size' ? 'output' : 'validation';
+          throw new WandError(kind, call.refused.message, { primitive: prim.name });
+        }
         const args = parseArgs(prim, call.args);
         const value = await prim.run(ctx, args);
         return value === undefined ? null : value;
       } catch (err) {
         record.ok = false;
-        record.error = err instanceof Error ? err.message : String(err);
+        record.error = previewText(err instanceof Error ? err.message : String(err), 2_000);
         throw err;
       } finally {
         record.ms = Math.round((performance.now() - t0) * 1000) / 1000;

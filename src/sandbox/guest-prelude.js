@@ -9,8 +9,13 @@
 // undefined, 'e' + JSON {message, kind, primitive} for a catchable primitive error, 'f' when the host
 // has stopped the program (the host's interrupt handler then ends it; nothing the guest does still
 // reaches the host).
+//
+// Call payloads: '[' + JSON arguments, where NaN, Infinity and -Infinity (which JSON would turn into
+// null) travel as {"$number": "NaN"} and functions, symbols and bigints as {"$unserialisable": type};
+// or, when the arguments are larger or deeper than the limits allow, '!' + JSON {reason, chars?, depth?}
+// instead of the arguments: they are measured while they are encoded and never cross to the host.
 
-export const GUEST_PRELUDE = String.raw`(function (hostCall, programFile, globalsJson, aliasesJson) {
+export const GUEST_PRELUDE = String.raw`(function (hostCall, programFile, globalsJson, aliasesJson, limitsJson) {
   'use strict';
   const G = globalThis;
   const stringify = JSON.stringify;
@@ -18,6 +23,11 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, programFile, global
   const toString = String;
   const ErrorCtor = Error;
   const TypeErrorCtor = TypeError;
+  const InternalErrorCtor = G.InternalError;
+  const MapCtor = Map;
+  const mapGet = Map.prototype.get;
+  const mapSet = Map.prototype.set;
+  const isFinite = Number.isFinite;
   const apply = Reflect.apply;
   const defineProperty = Object.defineProperty;
   const exec = RegExp.prototype.exec;
@@ -26,6 +36,7 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, programFile, global
   const getOrigin = WeakMap.prototype.get;
   const setOrigin = WeakMap.prototype.set;
   const lineInProgram = new RegExp(programFile.split('.').join('\\.') + ':(\\d+)');
+  const limits = parse(limitsJson);
 
   // QuickJS stacks read "    at fn (program.ts:LINE:COL)"; the first program frame is the innermost one,
   // i.e. the primitive call itself even when it sits inside a callback or a skill.
@@ -35,21 +46,54 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, programFile, global
     return match ? +match[1] : undefined;
   }
 
-  function replacer(key, value) {
-    const type = typeof value;
-    if (type === 'function' || type === 'symbol' || type === 'bigint') return { $unserialisable: type };
-    return value;
-  }
+  // Thrown out of the replacer to stop encoding as soon as a limit is passed.
+  const TOO_BIG = {};
 
+  /** The arguments as the call payload (see the protocol above). */
   function encodeArgs(primitive, args) {
     let count = args.length;
     while (count > 0 && args[count - 1] === undefined) count--;
     args.length = count;
+    // Measured while JSON.stringify walks the arguments, so a huge or deep value is refused before its
+    // JSON is built (or the engine recurses into it); depth by holder, since the replacer sees each holder as this.
+    const depths = new MapCtor();
+    let chars = 0;
+    let refused = null;
+    function replacer(key, value) {
+      chars += key.length + 4;
+      const type = typeof value;
+      if (type === 'string') chars += value.length + 2;
+      else if (type === 'number') {
+        chars += 8;
+        if (!isFinite(value)) return { $number: value !== value ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity' };
+      } else if (type === 'function' || type === 'symbol' || type === 'bigint') return { $unserialisable: type };
+      else if (value !== null && type === 'object') {
+        const above = apply(mapGet, depths, [this]);
+        const depth = above === undefined ? 0 : above + 1;
+        if (depth > limits.argDepth) {
+          refused = { reason: 'depth', depth };
+          throw TOO_BIG;
+        }
+        apply(mapSet, depths, [value, depth]);
+      }
+      if (chars > limits.argChars) {
+        refused = { reason: 'size', chars };
+        throw TOO_BIG;
+      }
+      return value;
+    }
+    let json;
     try {
-      return stringify(args, replacer);
+      json = stringify(args, replacer);
     } catch (err) {
+      if (err === TOO_BIG) return '!' + stringify(refused);
+      // Out of memory or stack: the program's own resource failure, reported as such.
+      if (err === null || err === undefined || (InternalErrorCtor && err instanceof InternalErrorCtor)) throw err;
       throw new TypeErrorCtor(primitive + '(): arguments must be plain data (' + toString(err && err.message) + ')');
     }
+    // Escapes make JSON longer than the measure (a newline is two characters): the real length decides.
+    if (json.length > limits.argChars) return '!' + stringify({ reason: 'size', chars: json.length });
+    return json;
   }
 
   function field(target, key, value) {
@@ -83,19 +127,67 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, programFile, global
     return fn;
   }
 
-  for (const name of parse(globalsJson)) G[name] = primitiveFunction(name, name);
+  // The API cannot be replaced or shadowed by the program or a skill: assigning to it fails (a TypeError in
+  // strict code), and a global function declaration of the same name fails before its script runs.
+  const fixedOnGlobal = new Set();
+  const setAdd = Set.prototype.add;
+  const setHas = Set.prototype.has;
+  const fixed = (holder, key, value) => {
+    defineProperty(holder, key, { value, writable: false, enumerable: true, configurable: false });
+    if (holder === G) apply(setAdd, fixedOnGlobal, [key]);
+  };
+  const isFixed = (target, key) => target === G && typeof key === 'string' && apply(setHas, fixedOnGlobal, [key]);
+  const propertyKey = (key) => (typeof key === 'symbol' ? key : toString(key));
+  for (const name of parse(globalsJson)) fixed(G, name, primitiveFunction(name, name));
 
   const aliases = parse(aliasesJson);
   for (const path of Object.keys(aliases)) {
     const parts = path.split('.');
     let holder = G;
     for (const part of parts.slice(0, -1)) {
-      if (holder[part] === null || typeof holder[part] !== 'object') holder[part] = {};
+      if (holder[part] === null || typeof holder[part] !== 'object') fixed(holder, part, {});
+      else if (holder === G) fixed(G, part, holder[part]);
       holder = holder[part];
     }
     const last = parts[parts.length - 1];
-    holder[last] = primitiveFunction(last, aliases[path]);
+    fixed(holder, last, primitiveFunction(last, aliases[path]));
   }
+
+  // QuickJS lets Object.defineProperty redefine a non-configurable property of the global object, so the
+  // three ways to define one check the API's names first (the originals stay in this closure only).
+  const ownKeys = Reflect.ownKeys;
+  const getOwnDescriptor = Object.getOwnPropertyDescriptor;
+  const reflectDefine = Reflect.defineProperty;
+  const defineProperties = Object.defineProperties;
+  const refuse = (key) => new TypeErrorCtor("'" + toString(key) + "' is part of the robot API and cannot be redefined");
+  function guardedDefineProperty(target, key, descriptor) {
+    const k = propertyKey(key);
+    if (isFixed(target, k)) throw refuse(k);
+    return defineProperty(target, k, descriptor);
+  }
+  function guardedReflectDefine(target, key, descriptor) {
+    const k = propertyKey(key);
+    if (isFixed(target, k)) return false;
+    return reflectDefine(target, k, descriptor);
+  }
+  function guardedDefineProperties(target, properties) {
+    if (target !== G) return defineProperties(target, properties);
+    // Read once into a plain object, so the names checked are the names defined.
+    const copy = {};
+    for (const k of ownKeys(properties)) {
+      const own = getOwnDescriptor(properties, k);
+      if (!own || !own.enumerable) continue;
+      if (isFixed(target, k)) throw refuse(k);
+      defineProperty(copy, k, { value: properties[k], enumerable: true, writable: true, configurable: true });
+    }
+    return defineProperties(target, copy);
+  }
+  defineProperty(guardedDefineProperty, 'name', { value: 'defineProperty' });
+  defineProperty(guardedReflectDefine, 'name', { value: 'defineProperty' });
+  defineProperty(guardedDefineProperties, 'name', { value: 'defineProperties' });
+  Object.defineProperty = guardedDefineProperty;
+  Object.defineProperties = guardedDefineProperties;
+  Reflect.defineProperty = guardedReflectDefine;
 
   // Nothing to share memory with and nothing to observe garbage collection with: keep runs deterministic.
   for (const name of ['SharedArrayBuffer', 'Atomics', 'WebAssembly', 'WeakRef', 'FinalizationRegistry']) delete G[name];

@@ -123,7 +123,10 @@ function runGuest(qjs, maxBytes, req) {
       return ctx.newString('f');
     }
     const line = ctx.typeof(lineHandle) === 'number' ? ctx.getNumber(lineHandle) : undefined;
-    const reply = callHost(req.runId, ctx.getString(nameHandle), ctx.getString(argsHandle), line);
+    let args = ctx.getString(argsHandle);
+    // The prelude refuses oversized arguments itself; this only makes sure none ever cross to the host.
+    if (args.length > req.limits.argChars && args[0] !== '!') args = '!' + JSON.stringify({ reason: 'size', chars: args.length });
+    const reply = callHost(req.runId, ctx.getString(nameHandle), args, line);
     if (reply.type === 'value') return ctx.newString(reply.json === undefined ? 'u' : 'v' + reply.json);
     if (reply.type === 'error') {
       const { message, kind, primitive } = reply;
@@ -141,6 +144,7 @@ function runGuest(qjs, maxBytes, req) {
       ctx.newString(req.programFile),
       ctx.newString(JSON.stringify(req.globals)),
       ctx.newString(JSON.stringify(req.aliases)),
+      ctx.newString(JSON.stringify({ argChars: req.limits.argChars, argDepth: req.limits.argDepth })),
     ),
   );
 

@@ -9,6 +9,13 @@ export interface SandboxLimits {
   stackBytes: number;
   /** Primitive calls per run; a program stuck calling cheap primitives ends instead of spinning forever. */
   maxCalls: number;
+  /**
+   * Characters of JSON one primitive call may pass (all its arguments). Checked inside the sandbox, so a
+   * bigger payload never reaches the host; such a call fails with kind 'validation' (print/say: 'output').
+   */
+  argChars: number;
+  /** How deeply one call's arguments may nest (an object in the argument list is level 1). */
+  argDepth: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({
@@ -16,6 +23,9 @@ export const DEFAULT_LIMITS: SandboxLimits = Object.freeze({
   memoryBytes: 64 * 1024 * 1024,
   stackBytes: 512 * 1024,
   maxCalls: 100_000,
+  // The same size as the whole output budget: no single print can be bigger than all output together.
+  argChars: 1 << 20,
+  argDepth: 64,
 });
 
 // The worker thread's native stack must outgrow the guest's QuickJS stack, or V8 overflows first

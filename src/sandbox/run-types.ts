@@ -1,4 +1,5 @@
 import type { ErrorInfo } from '../core/errors.ts';
+import type { CallRefusal } from './call-args.ts';
 import type { SandboxLimits } from './limits.ts';
 
 export interface GuestCall {
@@ -6,9 +7,13 @@ export interface GuestCall {
   /**
    * JSON data: trailing undefined arguments dropped, other undefined elements null, and functions,
    * symbols and bigints replaced by { $unserialisable: 'function' | 'symbol' | 'bigint' } so argument
-   * validation rejects them.
+   * validation rejects them. Empty when the arguments were refused (see `refused`).
    */
   args: unknown[];
+  /** Characters of JSON the arguments took, as sent. */
+  chars?: number;
+  /** The arguments were larger or deeper than the sandbox limits allow and were never read: onCall must fail the call. */
+  refused?: CallRefusal;
   /** Line of the user's program that made the call (the innermost program frame). */
   line?: number;
 }

@@ -1,4 +1,5 @@
 import { WandError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
+import { decodeCallArgs } from './call-args.ts';
 import { relayCallError } from './call-errors.ts';
 import { outcomeToError, timeoutError } from './guest-errors.ts';
 import type { SandboxLimits } from './limits.ts';
@@ -11,15 +12,6 @@ import { releaseWorker, type GuestWorker } from './worker-pool.ts';
 const STOP_GRACE_MS = 250;
 
 let nextRunId = 1;
-
-/**
- * JSON.parse keeps "__proto__" as an own key, which host code copying arguments with Object.assign
- * would turn into a prototype change; the program has no business sending it.
- */
-function parseGuestArgs(json: string): unknown[] {
-  if (!json.includes('"__proto__"')) return JSON.parse(json) as unknown[];
-  return JSON.parse(json, (key, value: unknown) => (key === '__proto__' ? undefined : value)) as unknown[];
-}
 
 export function abortError(signal: AbortSignal): ErrorInfo {
   return signal.reason instanceof WandError ? signal.reason.toInfo() : { kind: 'aborted', message: 'the program was stopped' };
@@ -97,7 +89,8 @@ export class SandboxRun {
     this.calls++;
     const pending: PendingCall = { name, line, controller: new AbortController() };
     this.pending = pending;
-    const call: GuestCall = { name, args: parseGuestArgs(argsJson) };
+    const decoded = decodeCallArgs(name, argsJson, this.run.limits);
+    const call: GuestCall = decoded.ok ? { name, args: decoded.args, chars: decoded.chars } : { name, args: [], refused: decoded.refusal };
     if (line !== undefined) call.line = line;
     let answer: Promise<unknown>;
     try {
