@@ -32,7 +32,7 @@ console.log(`Machine: ${availableParallelism()} cores, Node ${process.version}, 
 
 // 1. Episodes per minute with the instant scripted model.
 const checker = tabletopChecker();
-checker.warm();
+await checker.warm();
 await warmUpTabletopSim();
 const episodes = generateEpisodes({ split: 'all', episodes: PER_TEMPLATE, seed: 0 });
 const run = await runBench({ episodes, model: (ep) => new OracleModel(ep.solution), rounds: 3, samples: 1, verifier: 'predicate', checker });

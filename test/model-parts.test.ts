@@ -66,15 +66,15 @@ describe('the prompt', () => {
     expect(estimateTokens(systemPrompt(world))).toBeLessThan(1500);
   });
 
-  it('only shows examples that pass the checks (helpers aside)', () => {
+  it('only shows examples that pass the checks (helpers aside)', async () => {
     const checker = new ProgramChecker(generateDts(prims));
     for (const profile of ['tabletop', 'mobile'] as const) {
       const examples = [...template(`examples-${profile}`).matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
       expect(examples.length).toBeGreaterThan(2);
       const check = new ProgramChecker(generateDts(primitivesFor(profile)));
-      for (const code of examples) expect({ code, ...check.check(code, { allowMissing: true }) }).toMatchObject({ code, ok: true });
+      for (const code of examples) expect({ code, ...(await check.check(code, { allowMissing: true })) }).toMatchObject({ code, ok: true });
     }
-    expect(checker.check(systemPrompt(world).split('```js\n').at(-1)!.split('```')[0]!, { allowMissing: true }).missing.map((m) => m.name)).toEqual([
+    expect((await checker.check(systemPrompt(world).split('```js\n').at(-1)!.split('```')[0]!, { allowMissing: true })).missing.map((m) => m.name)).toEqual([
       'pointsOnLine',
     ]);
   });

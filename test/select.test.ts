@@ -56,7 +56,7 @@ async function simTarget() {
 
 const pool = new SimPool({ size: 2 });
 beforeAll(async () => {
-  checker.warm();
+  await checker.warm();
   await pool.warm();
 });
 afterAll(() => pool.close());

@@ -1,62 +1,70 @@
-import { composeProgram, findMissingHelpers, type MissingHelper } from './helpers.ts';
-import { report, type CheckReport } from './report.ts';
-import { typeCheckerFor, type Language, type TypeChecker } from './typecheck.ts';
-import { checkWhitelist, isForbiddenName } from './whitelist.ts';
+import type { SkillCheck } from '../skills/checker.ts';
+import type { CheckOptions, ProgramCheck } from './analyze.ts';
+import { composeProgram, type MissingHelper } from './helpers.ts';
+import { CHECK_BUDGET_MS, overBudget, sourceLimits } from './limits.ts';
+import type { CheckReport } from './report.ts';
+import { checkerThread } from './thread.ts';
 
-// Everything a program goes through before anything moves: whitelist, then types.
+// Everything a program goes through before anything moves: limits, whitelist, then types (analyze.ts).
+// The checks run in the type-checker thread (thread.ts), so the main thread stays free for Ctrl-C, the
+// e-stop and every other tab while TypeScript works; size and bracket nesting are refused before that.
 
-export interface ProgramCheck extends CheckReport {
-  /** Functions called but defined nowhere: candidates for hierarchical generation. */
-  missing: MissingHelper[];
-  language: Language;
+export interface ProgramCheckerOptions {
+  /** Wall-clock budget of one check once the checker has started on it (default CHECK_BUDGET_MS). */
+  budgetMs?: number;
 }
 
 export class ProgramChecker {
-  readonly types: TypeChecker;
+  private readonly budgetMs: number;
 
   /** `declarations`: functions programs may call besides the API (stored skills' signatures). */
   constructor(
-    dts: string,
+    readonly dts: string,
     readonly declarations = '',
+    opts: ProgramCheckerOptions = {},
   ) {
-    this.types = typeCheckerFor(dts);
+    this.budgetMs = opts.budgetMs ?? CHECK_BUDGET_MS;
   }
 
-  warm(): void {
-    this.types.warm();
+  /**
+   * Loads TypeScript and this API's declarations in the checker thread now, so the first real check is
+   * fast: call it when a session starts, while the model is still thinking. Never rejects.
+   */
+  warm(): Promise<void> {
+    return checkerThread()
+      .run({ type: 'warm', dts: this.dts }, { budgetMs: 10 * 60_000, background: true })
+      .then(
+        () => {},
+        () => {},
+      );
   }
 
   /**
    * Checks a program. Calls to undefined functions are listed in `missing` and, when `allowMissing`
-   * is set, not reported as errors, so the caller can have them written first.
+   * is set, not reported as errors, so the caller can have them written first. Rejects only when
+   * `signal` aborts (with its reason) or the checker itself breaks.
    */
-  check(source: string, opts: { language?: Language; allowMissing?: boolean } = {}): ProgramCheck {
-    const analysis = this.types.analyze(source, opts.language, this.declarations);
-    // "Cannot find name 'pickUp'. Did you mean 'pick'?" is a typo to fix, not a helper to write.
-    const typos = new Set(analysis.diagnostics.filter((d) => d.code === 2552).map((d) => nameIn(d.message)));
-    const missing = findMissingHelpers(analysis).filter((m) => !typos.has(m.name));
-    const missingNames = new Set(missing.map((m) => m.name));
-    const typeErrors = analysis.diagnostics.filter(
-      (d) => !(opts.allowMissing && NOT_FOUND.has(d.code!) && missingNames.has(nameIn(d.message))),
+  async check(source: string, opts: CheckOptions & { signal?: AbortSignal } = {}): Promise<ProgramCheck> {
+    const { signal, ...options } = opts;
+    const language = options.language ?? 'js';
+    const limit = sourceLimits(source);
+    if (limit) return { ok: false, diagnostics: [limit], missing: [], language };
+    const outcome = await checkerThread().run<ProgramCheck>(
+      { type: 'program', dts: this.dts, source, declarations: this.declarations, opts: options },
+      { budgetMs: this.budgetMs, signal },
     );
-    const whitelist = checkWhitelist(analysis.sourceFile);
-    // A forbidden name or an import is also "not found" by the type checker; one explanation is enough.
-    const types = typeErrors.filter(
-      (d) => !((NOT_FOUND.has(d.code!) && isForbiddenName(nameIn(d.message))) || MODULE_CODES.has(d.code!)),
-    );
-    return { ...report([...whitelist, ...types]), missing, language: analysis.language };
+    return 'result' in outcome ? outcome.result : { ok: false, diagnostics: [overBudget(this.budgetMs)], missing: [], language };
+  }
+
+  /** Skill code on its own, against the API plus `declarations` (src/skills/checker.ts). */
+  async checkSkill(code: string, declarations = '', signal?: AbortSignal): Promise<SkillCheck> {
+    const limit = sourceLimits(code);
+    const refused = (message: string): SkillCheck => ({ ok: false, problems: [message], signatures: new Map(), descriptions: new Map() });
+    if (limit) return refused(limit.message);
+    const outcome = await checkerThread().run<SkillCheck>({ type: 'skill', dts: this.dts, code, declarations }, { budgetMs: this.budgetMs, signal });
+    return 'result' in outcome ? outcome.result : refused(overBudget(this.budgetMs).message);
   }
 }
 
-/** "Cannot find name" in its variants (plain, with a spelling suggestion, "install @types/node"). */
-const NOT_FOUND = new Set([2304, 2552, 2580, 2582, 2591]);
-/** Module resolution and dynamic import complaints, which the whitelist explains better. */
-const MODULE_CODES = new Set([1323, 2307, 2792]);
-
-/** The quoted name in "Cannot find name 'x'." */
-function nameIn(message: string): string {
-  return /'([^']+)'/.exec(message)?.[1] ?? '';
-}
-
 export { composeProgram };
-export type { CheckReport, MissingHelper };
+export type { CheckReport, MissingHelper, ProgramCheck };

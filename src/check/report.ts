@@ -4,8 +4,8 @@ export interface CheckDiagnostic {
   message: string;
   /** TypeScript's error code, for type and syntax errors. */
   code?: number;
-  /** Which check found it. */
-  source: 'extract' | 'syntax' | 'type' | 'whitelist';
+  /** Which check found it; 'limit': the program is too large, too deep or too slow to check (src/check/limits.ts). */
+  source: 'extract' | 'syntax' | 'type' | 'whitelist' | 'limit';
 }
 
 /** The `check` field of a round in `wand ask --json`. */

@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import type { CheckDiagnostic } from './report.ts';
 
-// Type-checks programs in-process against the generated .d.ts. One LanguageService per API stays warm:
-// the lib and API declarations are parsed once, so checking a short program takes milliseconds.
+// Type-checks programs against the generated .d.ts, in the checker thread (thread.ts). One LanguageService
+// per API stays warm: the lib and API declarations are parsed once, so checking a short program takes milliseconds.
 
 export type Language = 'js' | 'ts';
 
@@ -68,6 +68,11 @@ export class TypeChecker {
   private readonly service: ts.LanguageService;
 
   constructor(dts: string, extraDts = '') {
+    this.apiNames = new Set(
+      ts.createSourceFile(API_FILE, dts, ts.ScriptTarget.ES2022).statements.flatMap((s) =>
+        ts.isFunctionDeclaration(s) && s.name ? [s.name.text] : ts.isVariableStatement(s) ? s.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : [])) : [],
+      ),
+    );
     this.files.set(API_FILE, { text: dts, version: 1 });
     this.files.set(EXTRA_FILE, { text: extraDts, version: 1 });
     this.files.set(PROGRAM.js, { text: '', version: 0 });
@@ -90,6 +95,9 @@ export class TypeChecker {
   }
 
   private active: string = PROGRAM.js;
+
+  /** The names the API declares (its functions and console): programs and skills must not redefine them. */
+  readonly apiNames: ReadonlySet<string>;
 
   // The loop's helper pass and its final check usually see the same source: type-check it once.
   private last: { key: string; analysis: Analysis } | undefined;
@@ -139,16 +147,4 @@ export class TypeChecker {
 function toDiagnostic(d: ts.Diagnostic, sf: ts.SourceFile, source: 'syntax' | 'type'): CheckDiagnostic {
   const line = d.file && d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start).line + 1 : 0;
   return { line, message: ts.flattenDiagnosticMessageText(d.messageText, '\n'), code: d.code, source };
-}
-
-const checkers = new Map<string, TypeChecker>();
-
-/** The warm checker for an API; programs for the same primitives share it. */
-export function typeCheckerFor(dts: string): TypeChecker {
-  let checker = checkers.get(dts);
-  if (!checker) {
-    checker = new TypeChecker(dts);
-    checkers.set(dts, checker);
-  }
-  return checker;
 }

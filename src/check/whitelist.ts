@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import type { CheckDiagnostic } from './report.ts';
+import { reservedNameReason } from './reserved.ts';
 
 // Rejects what a program must never reach for, with a reason the model can act on. The sandbox is the
 // real boundary; this check makes the model's mistakes cheap and explains them before anything moves.
@@ -58,10 +59,83 @@ function isReference(node: ts.Identifier): boolean {
   return true;
 }
 
-export function checkWhitelist(sf: ts.SourceFile): CheckDiagnostic[] {
+/**
+ * The string an expression always evaluates to, when it is built only from literals ('constr' + 'uctor',
+ * `${'con'}structor`) and `const` variables initialised so; undefined otherwise.
+ */
+function constantString(node: ts.Expression, consts: Map<string, ts.Expression>, seen = new Set<string>()): string | undefined {
+  if (ts.isStringLiteralLike(node)) return node.text;
+  if (ts.isNumericLiteral(node)) return node.text;
+  if (ts.isParenthesizedExpression(node)) return constantString(node.expression, consts, seen);
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const left = constantString(node.left, consts, seen);
+    const right = left === undefined ? undefined : constantString(node.right, consts, seen);
+    return right === undefined ? undefined : left! + right;
+  }
+  if (ts.isTemplateExpression(node)) {
+    let text = node.head.text;
+    for (const span of node.templateSpans) {
+      const part = constantString(span.expression, consts, seen);
+      if (part === undefined) return undefined;
+      text += part + span.literal.text;
+    }
+    return text;
+  }
+  if (ts.isIdentifier(node) && consts.has(node.text) && !seen.has(node.text)) {
+    seen.add(node.text);
+    return constantString(consts.get(node.text)!, consts, seen);
+  }
+  return undefined;
+}
+
+/** `const name = <expression>` anywhere in the file (shadowing aside: a false alarm is cheap here). */
+function constInitializers(sf: ts.SourceFile): Map<string, ts.Expression> {
+  const out = new Map<string, ts.Expression>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isVariableDeclarationList(node) && node.flags & ts.NodeFlags.Const) {
+      for (const d of node.declarations) if (ts.isIdentifier(d.name) && d.initializer) out.set(d.name.text, d.initializer);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/** The name of a property in a destructuring pattern, when it is written out (`{ constructor: A }`, `{ constructor }`). */
+function destructuredName(node: ts.Node): ts.Node | undefined {
+  if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent)) return node.propertyName ?? node.name;
+  const assigned = (literal: ts.Node) => {
+    const p = literal.parent;
+    return (ts.isBinaryExpression(p) && p.left === literal && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) || ts.isForOfStatement(p) || ts.isForInStatement(p);
+  };
+  if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && ts.isObjectLiteralExpression(node.parent) && assigned(node.parent)) return node.name;
+  return undefined;
+}
+
+const nameText = (node: ts.Node | undefined): string | undefined =>
+  node && (ts.isIdentifier(node) || ts.isStringLiteralLike(node)) ? node.text : undefined;
+
+/** The name a declaration binds in its scope (functions, classes, variables, destructured variables; not parameters). */
+function declaredName(node: ts.Node): ts.Identifier | undefined {
+  if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) && node.name) return node.name;
+  if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) return node.name;
+  if (ts.isBindingElement(node) && ts.isIdentifier(node.name)) {
+    let p: ts.Node = node.parent;
+    while (ts.isObjectBindingPattern(p) || ts.isArrayBindingPattern(p) || ts.isBindingElement(p)) p = p.parent;
+    if (ts.isVariableDeclaration(p)) return node.name;
+  }
+  return undefined;
+}
+
+/**
+ * What a program or skill must not do. `api`: the primitives' names (with console), which it must not
+ * declare (src/check/reserved.ts); built-in globals are refused with them.
+ */
+export function checkWhitelist(sf: ts.SourceFile, api: ReadonlySet<string> = new Set()): CheckDiagnostic[] {
   const out: CheckDiagnostic[] = [];
   const flag = (node: ts.Node, message: string) =>
     out.push({ line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, message, source: 'whitelist' });
+  const consts = constInitializers(sf);
 
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) || ts.isImportEqualsDeclaration(node)) {
@@ -90,18 +164,28 @@ export function checkWhitelist(sf: ts.SourceFile): CheckDiagnostic[] {
         node.expression.name,
         `.${node.expression.name.text}() does not wait for an async callback: what follows its first await runs after the program has moved on, and its errors are lost; the API functions are synchronous, so use a plain callback or a for...of loop`,
       );
-    } else if (ts.isWithStatement(node)) {
+    }
+    const declared = declaredName(node);
+    const reserved = declared && reservedNameReason(declared.text, api);
+    if (reserved) flag(declared, reserved);
+    if (ts.isWithStatement(node)) {
       flag(node, 'the with statement is not allowed');
     } else if (ts.isIdentifier(node) && isForbiddenName(node.text) && isReference(node)) {
       flag(node, `${node.text} is not allowed: ${FORBIDDEN_NAMES[node.text]}`);
     } else if (ts.isPropertyAccessExpression(node) && FORBIDDEN_PROPERTIES.has(node.name.text)) {
       flag(node.name, `.${node.name.text} is not allowed: ${FORBIDDEN_PROPERTIES.get(node.name.text)}`);
-    } else if (
-      ts.isElementAccessExpression(node) &&
-      ts.isStringLiteralLike(node.argumentExpression) &&
-      FORBIDDEN_PROPERTIES.has(node.argumentExpression.text)
-    ) {
-      flag(node, `["${node.argumentExpression.text}"] is not allowed: ${FORBIDDEN_PROPERTIES.get(node.argumentExpression.text)}`);
+    } else if (ts.isElementAccessExpression(node) && FORBIDDEN_PROPERTIES.has(constantString(node.argumentExpression, consts) ?? '')) {
+      const key = constantString(node.argumentExpression, consts)!;
+      flag(node, `["${key}"] is not allowed: ${FORBIDDEN_PROPERTIES.get(key)}`);
+      return; // the key's literal parts need no second report
+    } else if (FORBIDDEN_PROPERTIES.has(nameText(destructuredName(node)) ?? '')) {
+      const key = nameText(destructuredName(node))!;
+      flag(node, `destructuring ${key} is not allowed: ${FORBIDDEN_PROPERTIES.get(key)}`);
+    } else if (ts.isExpression(node) && !ts.isIdentifier(node) && FORBIDDEN_PROPERTIES.has(constantString(node, consts) ?? '')) {
+      // The name as a string anywhere else: Reflect.get(o, 'constructor'), a key built for later use.
+      const key = constantString(node, consts)!;
+      flag(node, `the string "${key}" is not allowed: ${FORBIDDEN_PROPERTIES.get(key)}`);
+      return;
     }
     ts.forEachChild(node, visit);
   };

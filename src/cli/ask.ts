@@ -1,6 +1,7 @@
 import { generateDts } from '../../primitives/dts.ts';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/options.ts';
 import { ProgramChecker } from '../check/index.ts';
+import { checkerThread } from '../check/thread.ts';
 import type { OpenBackend } from '../backends/open.ts';
 import type { ChatModel } from '../model/chat.ts';
 import { OpenAIChatModel } from '../model/client.ts';
@@ -82,6 +83,8 @@ export async function main(argv: string[]): Promise<number> {
       ? new ManualModel(stdin, process.stderr)
       : new OpenAIChatModel(modelConfigFromEnv(process.env, { model: values.model as string | undefined, stream: Boolean(values.stream) }));
 
+  // The checker thread starts loading TypeScript now, beside the simulator, so the first reply is checked warm.
+  checkerThread().prestart();
   // Loaded on demand: the simulator (rapier) and the sandbox are only paid for once the model is configured.
   const [{ openBackend }, { executeProgram }] = await Promise.all([import('../backends/open.ts'), import('../run/execute.ts')]);
   const opened = await openBackend(options);
@@ -89,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
   const pool = samples > 1 ? await import('../select/pool.ts').then((m) => new m.SimPool({ size: Math.min(samples, m.defaultPoolSize()) })) : undefined;
   void pool?.warm().catch(() => {});
   const checker = new ProgramChecker(generateDts(opened.primitives));
+  void checker.warm();
   const target: AskTarget = {
     state: () => opened.backend.state(),
     execute: (source, o) =>
@@ -100,17 +104,11 @@ export async function main(argv: string[]): Promise<number> {
   const skills = skillsChoice ? (await import('../skills/session.ts')).openSkillSession(skillsChoice, opened, options, { env: process.env, transcript }) : null;
   const stop = abortOnSignals();
   const write = (text: string) => process.stdout.write(text + '\n');
-  let warmed = false;
   /** Progress lines about the instruction's skills, shown right under it. */
   let skillLines: string[] = [];
 
   const onEvent = (e: AskEvent) => {
     recordEvent(transcript, e);
-    // The type checker warms up while the first request is out, not before it is sent.
-    if (!warmed && e.type === 'request') {
-      warmed = true;
-      setTimeout(() => checker.warm(), 25).unref();
-    }
     if (json) return;
     const line = progressLine(e);
     if (line !== undefined) write(line);

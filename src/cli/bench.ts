@@ -115,7 +115,8 @@ export async function main(argv: string[]): Promise<number> {
     void pool.warm().catch(() => {});
   }
   const checker = tabletopChecker();
-  setTimeout(() => checker.warm(), 25).unref();
+  // The checker thread loads TypeScript while the first episode's model request is out.
+  void checker.warm();
 
   const stop = abortOnSignals();
   const progress = new Progress(episodes.length);

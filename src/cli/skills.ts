@@ -82,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'import': {
       const file = one('file');
-      const report = importSkills(store, file);
+      const report = await importSkills(store, file);
       for (const i of report.imported) out(`Imported ${i.name} v${i.from} as ${i.name} v${i.version}.`);
       for (const s of report.skipped) out(`Skipped ${s.name} v${s.version}: ${s.reason}.`);
       out(`${report.imported.length} imported, ${report.skipped.length} skipped, into ${store.displayDir}.`);

@@ -31,6 +31,8 @@ export interface DraftOptions {
   helpers: Map<string, string>;
   /** How deep helpers may call further undefined helpers (default 3). */
   helperDepth?: number;
+  /** Ctrl-C, the e-stop: a check under way is left at once. */
+  signal?: AbortSignal;
 }
 
 /** New helpers asked for per level, so a confused program cannot fan out into dozens of requests. */
@@ -46,7 +48,7 @@ export async function draftProgram(messages: ChatMessage[], io: DraftIO, opts: D
     return { reply, program: null, problem, check: { ok: false, diagnostics: [{ line: 0, message: problem, source: 'extract' }] } };
   }
   const program = await withHelpers(extracted.code, extracted.language, messages, io, opts);
-  const { missing: _missing, language: _language, ...check } = opts.checker.check(program, { language: extracted.language });
+  const { missing: _missing, language: _language, ...check } = await opts.checker.check(program, { language: extracted.language, signal: opts.signal });
   return { reply, program, check };
 }
 
@@ -65,7 +67,7 @@ async function withHelpers(
   const asked = new Set<string>();
   const depth = opts.helperDepth ?? 3;
   for (let level = 0; level <= depth; level++) {
-    const { missing } = opts.checker.check(composeProgram(program, written), { language, allowMissing: true });
+    const { missing } = await opts.checker.check(composeProgram(program, written), { language, allowMissing: true, signal: opts.signal });
     const todo = missing.filter((m) => !asked.has(m.name));
     if (!todo.length) break;
     for (const m of todo) asked.add(m.name);

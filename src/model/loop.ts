@@ -1,5 +1,6 @@
 import type { StateSnapshot } from '../../primitives/backend.ts';
 import type { ProgramChecker } from '../check/index.ts';
+import { isLimitDiagnostic } from '../check/limits.ts';
 import type { CheckReport } from '../check/report.ts';
 import { WandError, throwIfAborted, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
 import type { RunEvent, RunResult } from '../run/result.ts';
@@ -221,7 +222,7 @@ class AskRun {
         complete: (m, purpose) => this.complete(m, purpose, stream),
         onHelper: (name, code) => this.emit({ type: 'helper', round: this.round, name, code }),
       },
-      { checker: this.deps.checker, helpers, helperDepth: this.opts.helperDepth },
+      { checker: this.deps.checker, helpers, helperDepth: this.opts.helperDepth, signal: this.opts.signal },
     );
   }
 
@@ -229,7 +230,9 @@ class AskRun {
   private announce(draft: Draft): void {
     this.lastReply = draft.reply;
     const { program, check, problem } = draft;
-    for (const t of program ? findTools(program) : []) {
+    // A program too large or deep to check is not parsed here either.
+    const parsable = program !== null && !check.diagnostics.some(isLimitDiagnostic);
+    for (const t of parsable ? findTools(program) : []) {
       const signature = `${t.name}(${t.params.join(', ')})`;
       this.emit({ type: 'tool', round: this.round, name: t.name, signature, description: t.description, code: t.code });
     }

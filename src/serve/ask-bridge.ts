@@ -47,11 +47,11 @@ function checkerFor(profile: ProfileName): ProgramChecker {
 }
 
 /**
- * Loading TypeScript and warming its language service blocks the event loop for a second or more; the
- * server does it right after start-up (when a model is configured) rather than in the middle of a session.
+ * Loading TypeScript and warming its language service takes a second or more (in the checker thread);
+ * the server starts it right after start-up (when a model is configured), before the first instruction.
  */
-export function warmChecker(profile: ProfileName): void {
-  checkerFor(profile).warm();
+export function warmChecker(profile: ProfileName): Promise<void> {
+  return checkerFor(profile).warm();
 }
 
 export interface ConversationOptions {

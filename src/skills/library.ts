@@ -5,7 +5,7 @@ import { ProgramChecker } from '../check/index.ts';
 import { WandError } from '../core/errors.ts';
 import type { AskOutcome } from '../model/loop.ts';
 import { transpile } from '../sandbox/transpile.ts';
-import { checkSkillCode, declarationsFor } from './checker.ts';
+import { checkSkillCode, declarationsFor, skillCodeProblem } from './checker.ts';
 import type { Embedder } from './embed.ts';
 import { declaredNames, functionTexts } from './extract.ts';
 import { fingerprint } from './normalize.ts';
@@ -91,14 +91,14 @@ export class SkillLibrary {
     const codes = new Map<SkillEntry, string>();
     const declared = new Map<string, { text: string; by: string }>();
     // Loads a skill and what it requires; false (and a warning) when it cannot be used as it is.
-    const load = (entry: SkillEntry, path: string[] = []): boolean => {
+    const load = async (entry: SkillEntry, path: string[] = []): Promise<boolean> => {
       if (loaded.includes(entry)) return true;
       if (path.includes(entry.name)) return true; // mutual requirement: already on its way in
-      const current = this.current(entry, active, warnings);
+      const current = await this.current(entry, active, warnings);
       if (!current) return false;
       for (const dep of current.requires) {
         const d = byName.get(dep);
-        if (!d || !load(d, [...path, entry.name])) {
+        if (!d || !(await load(d, [...path, entry.name]))) {
           warnings.push(`${label(entry)} needs ${dep}, which is not available; not offered`);
           return false;
         }
@@ -121,7 +121,7 @@ export class SkillLibrary {
     for (const e of found.skills) {
       const before = loaded.length;
       const names = new Map(declared);
-      if (load(e)) skills.push(loaded.find((l) => l.name === e.name) ?? e);
+      if (await load(e)) skills.push(loaded.find((l) => l.name === e.name) ?? e);
       else {
         // Undo what the failed attempt loaded on the way.
         for (const gone of loaded.splice(before)) codes.delete(gone);
@@ -155,10 +155,16 @@ export class SkillLibrary {
    * A skill as its file is now. A file a person edited is checked again and its entry brought up to
    * date; one that no longer checks, or is gone, is not offered. `active` is the library as offer() read it.
    */
-  private current(entry: SkillEntry, active: SkillEntry[], warnings: string[]): { entry: SkillEntry; code: string; requires: string[] } | null {
+  private async current(entry: SkillEntry, active: SkillEntry[], warnings: string[]): Promise<{ entry: SkillEntry; code: string; requires: string[] } | null> {
     const code = this.store.code(entry);
     if (code === null) {
       warnings.push(`${label(entry)}: its file ${this.store.filePath(entry)} is missing; not offered`);
+      return null;
+    }
+    // Checked on every load, not only after an edit: an index written by an older Wand may hold anything.
+    const problem = skillCodeProblem(code, () => declaredNames(code));
+    if (problem) {
+      warnings.push(`${label(entry)}: ${problem}; not offered`);
       return null;
     }
     const print = fingerprint(code);
@@ -168,7 +174,7 @@ export class SkillLibrary {
       return null;
     }
     const deps = active.filter((e) => entry.requires.includes(e.name));
-    const check = checkSkillCode(this.base.types, code, declarationsFor(deps));
+    const check = await checkSkillCode(this.base, code, declarationsFor(deps));
     if (!check.ok) {
       warnings.push(`${label(entry)}: ${this.store.filePath(entry)} was edited and no longer checks (${check.problems[0]}); not offered`);
       return null;
@@ -198,7 +204,7 @@ export class SkillLibrary {
         instruction,
         outcome,
         store: this.store,
-        types: this.base.types,
+        checker: this.base,
         profile: this.profile,
         loaded: offer.loaded,
         prelude: offer.prelude,

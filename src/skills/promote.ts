@@ -1,7 +1,7 @@
-import type { TypeChecker } from '../check/typecheck.ts';
+import type { ProgramChecker } from '../check/index.ts';
 import type { AskOutcome } from '../model/loop.ts';
 import { errorText } from '../model/prompt.ts';
-import { checkSkillCode, declarationsFor } from './checker.ts';
+import { checkSkillCode, declarationsFor, skillCodeProblem } from './checker.ts';
 import { findTools, freeCalls, type ToolDefinition } from './extract.ts';
 import type { Rehearse } from './rehearse.ts';
 import type { Provenance, SkillEntry, SkillProfile } from './schema.ts';
@@ -33,7 +33,8 @@ export interface PromoteInput {
   instruction: string;
   outcome: AskOutcome;
   store: SkillStore;
-  types: TypeChecker;
+  /** Checks the tool on its own against the API (in the checker thread). */
+  checker: ProgramChecker;
   profile: SkillProfile;
   /** Stored skills the program could call (those loaded in its prelude), and the prelude itself. */
   loaded: SkillEntry[];
@@ -68,9 +69,14 @@ export async function promote(input: PromoteInput): Promise<{ stored: Stored[]; 
   for (const e of [...store.active(input.profile, index), ...input.loaded]) library.set(e.name, e);
   const candidates: { tool: ToolDefinition; signature: string; requires: string[] }[] = [];
   for (const tool of tools) {
+    const problem = skillCodeProblem(tool.bundle, () => [tool.name, ...tool.helpers]);
+    if (problem) {
+      rejected.push({ name: tool.name, reason: problem });
+      continue;
+    }
     const own = new Set([tool.name, ...tool.helpers]);
     const requires = [...freeCalls(tool.bundle)].filter((n) => library.has(n) && !own.has(n));
-    const check = checkSkillCode(input.types, tool.bundle, declarationsFor(requires.map((n) => library.get(n)!)));
+    const check = await checkSkillCode(input.checker, tool.bundle, declarationsFor(requires.map((n) => library.get(n)!)));
     if (!check.ok) {
       rejected.push({ name: tool.name, reason: `it does not type-check on its own: ${check.problems[0]}` });
       continue;

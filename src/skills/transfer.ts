@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { generateDts, primitivesFor } from '../../primitives/index.ts';
-import { typeCheckerFor } from '../check/typecheck.ts';
+import { ProgramChecker } from '../check/index.ts';
 import { WandError } from '../core/errors.ts';
-import { checkSkillCode, declarationsFor } from './checker.ts';
+import { checkSkillCode, declarationsFor, skillCodeProblem } from './checker.ts';
 import { freeCalls, declaredNames } from './extract.ts';
 import { SkillEntry, type SkillProfile } from './schema.ts';
 import type { SkillStore } from './store.ts';
@@ -33,12 +33,18 @@ export function exportSkills(store: SkillStore, file: string): { count: number; 
   return { count: skills.length, text };
 }
 
+const checkers = new Map<SkillProfile, ProgramChecker>();
+const checkerFor = (profile: SkillProfile) => {
+  if (!checkers.has(profile)) checkers.set(profile, new ProgramChecker(generateDts(primitivesFor(profile))));
+  return checkers.get(profile)!;
+};
+
 export interface ImportReport {
   imported: { name: string; version: number; from: number }[];
   skipped: { name: string; version: number; reason: string }[];
 }
 
-export function importSkills(store: SkillStore, file: string, now = new Date()): ImportReport {
+export async function importSkills(store: SkillStore, file: string, now = new Date()): Promise<ImportReport> {
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
@@ -55,6 +61,11 @@ export function importSkills(store: SkillStore, file: string, now = new Date()):
   const skills = [...parsed.data.skills].sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version);
   for (const s of skills) {
     const skip = (reason: string) => report.skipped.push({ name: s.name, version: s.version, reason });
+    const problem = skillCodeProblem(s.code, () => declaredNames(s.code));
+    if (problem) {
+      skip(problem);
+      continue;
+    }
     if (!declaredNames(s.code).includes(s.name)) {
       skip(`its code does not declare ${s.name}()`);
       continue;
@@ -74,8 +85,7 @@ export function importSkills(store: SkillStore, file: string, now = new Date()):
     for (const e of library) known.set(e.name, e);
     const own = new Set(declaredNames(s.code));
     const requires = [...freeCalls(s.code)].filter((n) => known.has(n) && !own.has(n));
-    const types = typeCheckerFor(generateDts(primitivesFor(profile)));
-    const check = checkSkillCode(types, s.code, declarationsFor(requires.map((n) => known.get(n)!)));
+    const check = await checkSkillCode(checkerFor(profile), s.code, declarationsFor(requires.map((n) => known.get(n)!)));
     if (!check.ok) {
       skip(`it does not type-check against the ${profile} primitives: ${check.problems[0]}`);
       continue;
