@@ -2,6 +2,7 @@ import { composeProgram, declaredFunctions, hoistable, type MissingHelper } from
 import type { ProgramChecker } from '../check/index.ts';
 import type { CheckReport } from '../check/report.ts';
 import type { Language } from '../check/typecheck.ts';
+import { previewText } from '../core/preview.ts';
 import type { ChatMessage } from './chat.ts';
 import { extractProgram, stripThinking } from './extract.ts';
 import { helperRequest } from './prompt.ts';
@@ -35,13 +36,22 @@ export interface DraftOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A reply as the conversation keeps it: whole, unless it is far longer than any program could be checked
+ * (then every later request would carry it); the model is told it was cut and how long it was.
+ */
+export function historyText(reply: string): string {
+  return reply.length <= MAX_HISTORY_REPLY_CHARS ? reply : previewText(reply, MAX_HISTORY_REPLY_CHARS);
+}
+const MAX_HISTORY_REPLY_CHARS = 20_000;
+
 /** New helpers asked for per level, so a confused program cannot fan out into dozens of requests. */
 const MAX_HELPERS_PER_LEVEL = 4;
 
 /** Asks for a program and checks it. The exchange (reply, helper requests) is appended to `messages`. */
 export async function draftProgram(messages: ChatMessage[], io: DraftIO, opts: DraftOptions): Promise<Draft> {
   const reply = await io.complete(messages, 'program');
-  messages.push({ role: 'assistant', content: stripThinking(reply).trim() });
+  messages.push({ role: 'assistant', content: historyText(stripThinking(reply).trim()) });
   const extracted = extractProgram(reply);
   if (extracted.code === null) {
     const problem = extracted.problem!;
@@ -86,7 +96,7 @@ async function withHelpers(
 async function writeHelper(missing: MissingHelper, messages: ChatMessage[], io: DraftIO): Promise<string | null> {
   messages.push({ role: 'user', content: helperRequest(missing) });
   const reply = await io.complete(messages, 'helper');
-  messages.push({ role: 'assistant', content: stripThinking(reply).trim() });
+  messages.push({ role: 'assistant', content: historyText(stripThinking(reply).trim()) });
   const extracted = extractProgram(reply);
   const code = extracted.code ? hoistable(extracted.code).trim() : null;
   // Only a reply that really defines the function is kept; otherwise the check reports the name.

@@ -3,6 +3,7 @@ import type { Primitive } from '../../primitives/define.ts';
 import { apiText } from '../../primitives/dts.ts';
 import type { CheckDiagnostic } from '../check/report.ts';
 import type { MissingHelper } from '../check/helpers.ts';
+import { previewText } from '../core/preview.ts';
 import type { RunResult } from '../run/result.ts';
 import { hasTemplate, render } from '../prompts/index.ts';
 import type { ChatMessage } from './chat.ts';
@@ -73,7 +74,7 @@ export function callsText(result: RunResult): string {
     const args = c.args.map((a) => JSON.stringify(a) ?? 'undefined').join(', ');
     // The failing call usually carries the error already shown above; say so instead of repeating it.
     const why = c.ok ? '' : c.error === result.error?.message ? ' - the error above' : ` - ${c.error}`;
-    return `${c.ok ? 'ok  ' : 'FAIL'} ${c.line !== undefined ? `line ${c.line}: ` : ''}${c.primitive}(${args})${why}`;
+    return `${c.ok ? 'ok  ' : 'FAIL'} ${c.line !== undefined ? `line ${c.line}: ` : ''}${c.primitive}(${previewText(args, 300)})${why}`;
   };
   const calls = result.calls;
   // A long run is summarised by its start and its end, where the failure is.

@@ -1,5 +1,6 @@
 import type { ChatMessage, Usage } from './chat.ts';
 import { emptyUsage } from './chat.ts';
+import { historyText } from './draft.ts';
 
 // What lasts across instructions in one session: the earlier instructions with their final programs
 // (so "now the blue one" and "undo that" make sense), the helpers written so far, and the token count.
@@ -17,7 +18,7 @@ export class AskSession {
   previousOutcome: string | undefined;
 
   remember(turn: ChatMessage, finalReply: string | null, outcome: string): void {
-    this.history.push(turn, { role: 'assistant', content: finalReply ?? '(no program)' });
+    this.history.push(turn, { role: 'assistant', content: finalReply === null ? '(no program)' : historyText(finalReply) });
     if (this.history.length > 2 * MAX_HISTORY_TURNS) this.history.splice(0, 2);
     this.previousOutcome = outcome;
   }

@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { shrink, type PreviewSize } from '../core/preview.ts';
 import type { AskEvent } from './loop.ts';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 
@@ -21,10 +22,56 @@ export class Transcript {
     return displayPath(this.path);
   }
 
-  /** Synchronous, so what was written survives a crash or a second Ctrl-C. */
+  /** Synchronous, so what was written survives a crash or a second Ctrl-C. Each line is at most MAX_ENTRY_CHARS. */
   write(entry: { type: string } & Record<string, unknown>): void {
-    appendFileSync(this.path, JSON.stringify({ t: new Date().toISOString(), ...entry }) + '\n');
+    appendFileSync(this.path, entryLine({ t: new Date().toISOString(), ...entry }) + '\n');
   }
+}
+
+/** One transcript line is at most this long; a bigger entry is kept as a preview (`"truncated": true`). */
+export const MAX_ENTRY_CHARS = 1 << 20;
+/** Ever smaller previews, until the entry fits. */
+const SHRINKS: PreviewSize[] = [
+  { stringChars: 20_000, items: 1_000, depth: 24 },
+  { stringChars: 2_000, items: 100, depth: 12 },
+  { stringChars: 200, items: 10, depth: 6 },
+];
+
+function entryLine(entry: { t: string; type: string } & Record<string, unknown>): string {
+  let line: string | undefined;
+  try {
+    line = JSON.stringify(entry);
+  } catch {
+    // too deep or too big for JSON.stringify: a preview follows
+  }
+  for (const size of SHRINKS) {
+    if (line !== undefined && line.length <= MAX_ENTRY_CHARS) return line;
+    line = JSON.stringify({ ...(shrink(entry, size) as object), truncated: true });
+  }
+  return line!.length <= MAX_ENTRY_CHARS ? line! : JSON.stringify({ t: entry.t, type: entry.type, truncated: true });
+}
+
+export type TranscriptEntry = { t: string; type: string } & Record<string, unknown>;
+
+/**
+ * A transcript's entries. A process killed while appending leaves a torn last line: it is left out (and
+ * `torn` says so) rather than failing the whole file; so is any other line that is not JSON (`skipped`).
+ */
+export function readTranscript(path: string): { entries: TranscriptEntry[]; torn: boolean; skipped: number } {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const entries: TranscriptEntry[] = [];
+  let skipped = 0;
+  let torn = false;
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      entries.push(JSON.parse(line) as TranscriptEntry);
+    } catch {
+      if (i === lines.length - 1) torn = true;
+      else skipped++;
+    }
+  });
+  return { entries, torn, skipped };
 }
 
 /** A path as the person would type it: relative to the working directory when inside it. */

@@ -3,7 +3,7 @@ import { parseArgs, type Primitive, type PrimitiveContext } from '../../primitiv
 import { WandError } from '../core/errors.ts';
 import { runInSandbox, type SandboxLimits } from '../sandbox/index.ts';
 import { OutputBudget, type OutputLimits } from './output-budget.ts';
-import { previewText, previewValue } from './preview.ts';
+import { previewText, previewValue } from '../core/preview.ts';
 import type { CallRecord, RunEvent, RunResult } from './result.ts';
 
 export interface RunOptions {

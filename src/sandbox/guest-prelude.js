@@ -210,6 +210,8 @@ export const GUEST_PRELUDE = String.raw`(function (hostCall, programFile, global
     } catch (err) {
       message = 'the program threw a value that cannot be described';
     }
-    return stringify({ fromPrimitive: false, name, message: toString(message), stack, line: lineOf(stack) });
+    // A thrown value can be as big as the guest's memory: the host gets the start of it.
+    const cap = (text, max) => (typeof text === 'string' && text.length > max ? apply(sliceString, text, [0, max]) + '… (' + text.length + ' characters)' : text);
+    return stringify({ fromPrimitive: false, name: cap(name, 100), message: cap(toString(message), 4000), stack: cap(stack, 4000), line: lineOf(stack) });
   };
 })`;

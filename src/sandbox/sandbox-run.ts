@@ -1,4 +1,5 @@
 import { WandError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
+import { previewText } from '../core/preview.ts';
 import { decodeCallArgs } from './call-args.ts';
 import { relayCallError } from './call-errors.ts';
 import { outcomeToError, timeoutError } from './guest-errors.ts';
@@ -10,6 +11,7 @@ import { releaseWorker, type GuestWorker } from './worker-pool.ts';
 
 // After the host decides to stop a run, the guest gets this long to unwind before its thread is killed.
 const STOP_GRACE_MS = 250;
+const MAX_ERROR_CHARS = 4_000;
 
 let nextRunId = 1;
 
@@ -170,6 +172,8 @@ export class SandboxRun {
   private settle(error: ErrorInfo | null): void {
     if (this.finished) return;
     this.finished = true;
+    // Whatever the program threw, its message goes into results, prompts and transcripts: keep it a message.
+    if (error && error.message.length > MAX_ERROR_CHARS) error = { ...error, message: previewText(error.message, MAX_ERROR_CHARS) };
     clearTimeout(this.timer);
     clearTimeout(this.backstop);
     this.opts.signal?.removeEventListener('abort', this.onAbort);

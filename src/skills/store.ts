@@ -2,15 +2,18 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join, resolve } from 'node:path';
 import { WandError } from '../core/errors.ts';
 import { displayPath } from '../model/transcript.ts';
+import { previewText } from '../core/preview.ts';
+import { withFileLock } from './lock.ts';
 import { fingerprint } from './normalize.ts';
 import { DEFAULT_SKILLS_DIR } from './options.ts';
 import { emptyIndex, parseIndex, type Provenance, type SkillEntry, type SkillIndex, type SkillProfile } from './schema.ts';
 import { decide, type Decision } from './versioning.ts';
 
 // The library on disk: index.json plus one .ts file per skill version, in .wand/skills/ unless told
-// otherwise. Every change re-reads the index first (another wand process may have written it), never
-// touches an index that does not validate, and writes through a temporary file and a rename, so a crash
-// leaves the old index or the new one, never half of one. Skill files are created, never overwritten.
+// otherwise. Every change takes the index's lock and re-reads it first (another wand process may have
+// written it), never touches an index that does not validate, and writes through a temporary file and a
+// rename, so a crash leaves the old index or the new one, never half of one. Skill files are created,
+// never overwritten.
 
 export { DEFAULT_SKILLS_DIR };
 const INDEX = 'index.json';
@@ -69,12 +72,18 @@ export class SkillStore {
     return parseIndex(text, join(this.displayDir, INDEX));
   }
 
-  /** Reads, changes and writes the index in one go (the change sees the newest index on disk). */
+  /**
+   * Reads, changes and writes the index in one go, holding its lock, so another process's change in the
+   * meantime is neither lost nor overwritten (the change sees the newest index on disk).
+   */
   update<T>(change: (index: SkillIndex) => T): T {
-    const index = this.read();
-    const result = change(index);
-    this.write(index);
-    return result;
+    mkdirSync(this.dir, { recursive: true });
+    return withFileLock(this.indexPath, () => {
+      const index = this.read();
+      const result = change(index);
+      this.write(index);
+      return result;
+    });
   }
 
   private write(index: SkillIndex): void {
@@ -124,11 +133,12 @@ export class SkillStore {
         version: decision.version,
         file,
         signature: skill.signature,
-        description: skill.description,
+        // Entries stay small whatever they were given: the code is bounded where it is checked.
+        description: previewText(skill.description, 500),
         profile: skill.profile,
         requires: skill.requires,
         fingerprint: fingerprint(skill.code),
-        provenance: skill.provenance,
+        provenance: { ...skill.provenance, instruction: previewText(skill.provenance.instruction, 2_000) },
         stats: { uses: 0, successes: 0, failures: 0, failStreak: 0 },
         retired: false,
       };
