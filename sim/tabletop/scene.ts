@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { WandError } from '../../src/core/errors.ts';
+import { parseJsonText } from '../../src/core/json.ts';
 import { COLORS, type Color, type ObjectKind, type Vec3 } from '../../primitives/schemas.ts';
 import { TABLE } from '../../primitives/tabletop/world.ts';
 import { footprintGap, overlaps, restingHeight, type Placed } from './footprint.ts';
@@ -28,8 +29,18 @@ const KINDS = ['block', 'bowl'] as const;
 /** Generous: the arm cannot reach higher than the workspace (0.5 m) anyway; higher objects just drop. */
 const MAX_Z = 1.0;
 
-const show = (value: unknown): string =>
-  value === undefined ? 'nothing' : typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+/** A value as an error message names it: one line, however big or deep the value. */
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'number') return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    return 'a value nested too deeply to show';
+  }
+  return text.length > 100 ? `${text.slice(0, 100)}… (${text.length} characters)` : text;
+}
 
 function unknownFields(issue: { code?: string; keys?: string[] }, expected: string): string | undefined {
   if (issue.code !== 'unrecognized_keys') return undefined;
@@ -128,12 +139,7 @@ export async function loadSceneFile(path: string): Promise<SceneSpec> {
     const code = (err as NodeJS.ErrnoException).code;
     throw usage(code === 'ENOENT' ? `scene file ${path} does not exist` : `cannot read scene file ${path}: ${(err as Error).message}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw usage(`scene file ${path} is not valid JSON: ${(err as Error).message}`);
-  }
+  const json = parseJsonText(text, `scene file ${path}`);
   try {
     return parseScene(json);
   } catch (err) {

@@ -39,6 +39,10 @@ export function parseCommandLine<T extends ParseArgsConfig['options']>(
 export function numberFlag(value: string | undefined, name: string, opts: { min?: number; integer?: boolean } = {}): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
+  // Past 2^53 integers are no longer exact: --seed 9007199254740993 would quietly be another seed.
+  if (opts.integer && Number.isInteger(n) && !Number.isSafeInteger(n)) {
+    throw new UsageError(`--${name} must be at most ${Number.MAX_SAFE_INTEGER} (larger integers are not exact), got "${value}"`);
+  }
   if (!Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || (opts.min !== undefined && n < opts.min)) {
     throw new UsageError(
       `--${name} must be ${opts.integer ? 'an integer' : 'a number'}${opts.min !== undefined ? ` ≥ ${opts.min}` : ''}, got "${value}"`,

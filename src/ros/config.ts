@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { WandError } from '../core/errors.ts';
+import { parseJsonText } from '../core/json.ts';
 import { SafetyConfig } from '../safety/config.ts';
 import { CmdVelType, LaserScanType, OdometryType } from './messages.ts';
 
@@ -59,11 +60,5 @@ export async function loadRobotConfig(path: string | undefined): Promise<RobotCo
   } catch (err) {
     throw new WandError('usage', `cannot read the config file ${path}: ${(err as Error).message}`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new WandError('usage', `the config file ${path} is not valid JSON: ${(err as Error).message}`);
-  }
-  return parseRobotConfig(data, `config ${path}`);
+  return parseRobotConfig(parseJsonText(text, `the config file ${path}`), `config ${path}`);
 }

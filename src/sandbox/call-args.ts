@@ -1,3 +1,4 @@
+import { jsonDepth } from '../core/json.ts';
 import type { SandboxLimits } from './limits.ts';
 
 // A primitive call's arguments as the guest sent them (see the payload protocol in guest-prelude.js),
@@ -30,23 +31,6 @@ export function refusal(name: string, what: { reason: 'size' | 'depth'; chars?: 
     chars,
     message: `${name}(): its arguments take ${fmt(chars)} or more characters as JSON; one call may pass at most ${sizeText(limits.argChars)} (sandbox limit argChars)`,
   };
-}
-
-/** Deepest nesting of arrays and objects in a JSON text (0: a scalar), counted without parsing it. */
-export function jsonDepth(json: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const c = json.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) max = Math.max(max, ++depth);
-    else if (c === 93 || c === 125) depth--;
-  }
-  return max;
 }
 
 const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WandError } from '../core/errors.ts';
+import { parseJsonText } from '../core/json.ts';
 
 // The skills index (.wand/skills/index.json): one entry per stored version of a skill. The code itself is
 // in one .ts file per version beside the index, so people can read and edit it; the index holds what
@@ -103,9 +104,9 @@ function issuePath(path: PropertyKey[], data: unknown): string {
 export function parseIndex(text: string, where: string): SkillIndex {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJsonText(text, `the skills index ${where}`);
   } catch (err) {
-    throw new WandError('usage', `the skills index ${where} is not valid JSON (${(err as Error).message}); fix it by hand or move it away — nothing was changed`);
+    throw new WandError('usage', `${(err as Error).message}; fix it by hand or move it away — nothing was changed`);
   }
   const parsed = SkillIndex.safeParse(data);
   if (!parsed.success) {

@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { generateDts, primitivesFor } from '../../primitives/index.ts';
 import { ProgramChecker } from '../check/index.ts';
 import { WandError } from '../core/errors.ts';
+import { parseJsonText } from '../core/json.ts';
 import { checkSkillCode, declarationsFor, skillCodeProblem } from './checker.ts';
 import { freeCalls, declaredNames } from './extract.ts';
 import { SkillEntry, type SkillProfile } from './schema.ts';
@@ -14,6 +15,8 @@ import type { SkillStore } from './store.ts';
 // code that does not type-check against this Wand's primitives.
 
 export const EXPORT_FORMAT = 'wand-skills-export/1';
+/** Skills are at most MAX_SKILL_CHARS each; an export far bigger than any library is refused unread. */
+const MAX_EXPORT_BYTES = 64 * 2 ** 20;
 
 const Exported = SkillEntry.omit({ file: true, fingerprint: true }).extend({ code: z.string().min(1) });
 const ExportFile = z.strictObject({ format: z.literal(EXPORT_FORMAT), exported: z.string(), skills: z.array(Exported) });
@@ -45,12 +48,14 @@ export interface ImportReport {
 }
 
 export async function importSkills(store: SkillStore, file: string, now = new Date()): Promise<ImportReport> {
-  let data: unknown;
+  let text: string;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    if (statSync(file).size > MAX_EXPORT_BYTES) throw new Error(`it is larger than ${MAX_EXPORT_BYTES / 2 ** 20} MiB`);
+    text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new WandError('usage', `cannot read ${file}: ${(err as Error).message}`);
   }
+  const data = parseJsonText(text, file);
   const parsed = ExportFile.safeParse(data);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
