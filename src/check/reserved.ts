@@ -16,8 +16,8 @@ export const BUILTIN_GLOBALS: ReadonlySet<string> = new Set([
 
 /** Why `name` may not be declared, or null when it may. `api`: the primitives' names. */
 export function reservedNameReason(name: string, api: ReadonlySet<string>): string | null {
-  if (api.has(name)) return `${name} is a robot API function; a definition of it would replace the real one, so choose another name`;
   if (name === 'console') return 'console is the program output (console.log); choose another name';
+  if (api.has(name)) return `${name} is a robot API function; a definition of it would replace the real one, so choose another name`;
   if (BUILTIN_GLOBALS.has(name)) return `${name} is a built-in global; a definition of it would replace the real one, so choose another name`;
   return null;
 }
