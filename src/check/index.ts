@@ -26,13 +26,22 @@ export class ProgramChecker {
     this.budgetMs = opts.budgetMs ?? CHECK_BUDGET_MS;
   }
 
-  /**
-   * Loads TypeScript and this API's declarations in the checker thread now, so the first real check is
-   * fast: call it when a session starts, while the model is still thinking. Never rejects.
-   */
+  /** Loads TypeScript and this API's declarations in the checker thread, resolving when done. Never rejects. */
   warm(): Promise<void> {
+    return this.warming(false);
+  }
+
+  /**
+   * The same, without waiting and without keeping the process alive for it: call it when a session
+   * starts, so the first reply is checked warm while the model is still thinking.
+   */
+  warmSoon(): void {
+    void this.warming(true);
+  }
+
+  private warming(background: boolean): Promise<void> {
     return checkerThread()
-      .run({ type: 'warm', dts: this.dts }, { budgetMs: 10 * 60_000, background: true })
+      .run({ type: 'warm', dts: this.dts }, { budgetMs: 10 * 60_000, background })
       .then(
         () => {},
         () => {},

@@ -92,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
   const pool = samples > 1 ? await import('../select/pool.ts').then((m) => new m.SimPool({ size: Math.min(samples, m.defaultPoolSize()) })) : undefined;
   void pool?.warm().catch(() => {});
   const checker = new ProgramChecker(generateDts(opened.primitives));
-  void checker.warm();
+  checker.warmSoon();
   const target: AskTarget = {
     state: () => opened.backend.state(),
     execute: (source, o) =>

@@ -116,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const checker = tabletopChecker();
   // The checker thread loads TypeScript while the first episode's model request is out.
-  void checker.warm();
+  checker.warmSoon();
 
   const stop = abortOnSignals();
   const progress = new Progress(episodes.length);

@@ -50,8 +50,8 @@ function checkerFor(profile: ProfileName): ProgramChecker {
  * Loading TypeScript and warming its language service takes a second or more (in the checker thread);
  * the server starts it right after start-up (when a model is configured), before the first instruction.
  */
-export function warmChecker(profile: ProfileName): Promise<void> {
-  return checkerFor(profile).warm();
+export function warmChecker(profile: ProfileName): void {
+  checkerFor(profile).warmSoon();
 }
 
 export interface ConversationOptions {
