@@ -1,5 +1,6 @@
 import { composeProgram, declaredFunctions, hoistable, type MissingHelper } from '../check/helpers.ts';
 import type { ProgramChecker } from '../check/index.ts';
+import { MAX_PROGRAM_CHARS } from '../check/limits.ts';
 import type { CheckReport } from '../check/report.ts';
 import type { Language } from '../check/typecheck.ts';
 import { previewText } from '../core/preview.ts';
@@ -45,14 +46,24 @@ export function historyText(reply: string): string {
 }
 const MAX_HISTORY_REPLY_CHARS = 20_000;
 
+/** What the conversation keeps of a reply (a runaway one is cut before any regular expression reads it). */
+const remembered = (reply: string) => (reply.length > MAX_REPLY_CHARS ? previewText(reply, MAX_HISTORY_REPLY_CHARS) : historyText(stripThinking(reply).trim()));
+
+/** Past this a reply is not even searched for a program (a runaway model, a pasted file). */
+const MAX_REPLY_CHARS = 1 << 20;
+const tooLong = (reply: string) => ({
+  code: null,
+  problem: `Your reply is ${reply.length.toLocaleString('en-US')} characters long; reply with one program of at most ${MAX_PROGRAM_CHARS.toLocaleString('en-US')} characters.`,
+});
+
 /** New helpers asked for per level, so a confused program cannot fan out into dozens of requests. */
 const MAX_HELPERS_PER_LEVEL = 4;
 
 /** Asks for a program and checks it. The exchange (reply, helper requests) is appended to `messages`. */
 export async function draftProgram(messages: ChatMessage[], io: DraftIO, opts: DraftOptions): Promise<Draft> {
   const reply = await io.complete(messages, 'program');
-  messages.push({ role: 'assistant', content: historyText(stripThinking(reply).trim()) });
-  const extracted = extractProgram(reply);
+  messages.push({ role: 'assistant', content: remembered(reply) });
+  const extracted = reply.length > MAX_REPLY_CHARS ? tooLong(reply) : extractProgram(reply);
   if (extracted.code === null) {
     const problem = extracted.problem!;
     return { reply, program: null, problem, check: { ok: false, diagnostics: [{ line: 0, message: problem, source: 'extract' }] } };
@@ -96,8 +107,8 @@ async function withHelpers(
 async function writeHelper(missing: MissingHelper, messages: ChatMessage[], io: DraftIO): Promise<string | null> {
   messages.push({ role: 'user', content: helperRequest(missing) });
   const reply = await io.complete(messages, 'helper');
-  messages.push({ role: 'assistant', content: historyText(stripThinking(reply).trim()) });
-  const extracted = extractProgram(reply);
+  messages.push({ role: 'assistant', content: remembered(reply) });
+  const extracted = reply.length > MAX_REPLY_CHARS ? tooLong(reply) : extractProgram(reply);
   const code = extracted.code ? hoistable(extracted.code).trim() : null;
   // Only a reply that really defines the function is kept; otherwise the check reports the name.
   const ok = code !== null && declaredFunctions(code).includes(missing.name);

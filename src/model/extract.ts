@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import { sourceLimits } from '../check/limits.ts';
 import type { Language } from '../check/typecheck.ts';
 
 // Finds the program in a model's reply. A fenced block is the robust form every server and model
@@ -63,6 +64,8 @@ export function extractProgram(reply: string): Extracted {
 /** Bare code: parses cleanly and calls something, so a prose sentence or a lone word is not taken for a program. */
 function looksLikeCode(text: string): boolean {
   if (!text.trim()) return false;
+  // Too big or too nested to parse here (on the main thread): taken as code, and the check says why it cannot run.
+  if (sourceLimits(text)) return true;
   const sf = ts.createSourceFile('reply.ts', text, ts.ScriptTarget.ES2022, true);
   if ((sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length) return false;
   let acts = false;

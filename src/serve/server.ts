@@ -173,6 +173,7 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, gate: Gate, 
     return void res.end(`${verdict.reason}\n`);
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
+    refused(req, 405, 'method not allowed');
     res.writeHead(405, { allow: 'GET, HEAD', ...SECURITY_HEADERS });
     return void res.end();
   }
@@ -201,6 +202,7 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, gate: Gate, 
     extra.vary = 'accept-encoding';
   } else if (path === '/app.css') [body, type] = [(await pageBundle()).css, 'text/css; charset=utf-8'];
   else {
+    refused(req, 404, 'not found');
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS });
     return void res.end('not found\n');
   }
