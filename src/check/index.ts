@@ -1,7 +1,7 @@
 import type { SkillCheck } from '../skills/checker.ts';
 import type { CheckOptions, ProgramCheck } from './analyze.ts';
 import { composeProgram, type MissingHelper } from './helpers.ts';
-import { CHECK_BUDGET_MS, overBudget, sourceLimits } from './limits.ts';
+import { CHECK_BUDGET_MS, checkerStopped, overBudget, sourceLimits } from './limits.ts';
 import type { CheckReport } from './report.ts';
 import { checkerThread } from './thread.ts';
 
@@ -62,7 +62,8 @@ export class ProgramChecker {
       { type: 'program', dts: this.dts, source, declarations: this.declarations, opts: options },
       { budgetMs: this.budgetMs, signal },
     );
-    return 'result' in outcome ? outcome.result : { ok: false, diagnostics: [overBudget(this.budgetMs)], missing: [], language };
+    if ('result' in outcome) return outcome.result;
+    return { ok: false, diagnostics: [this.unchecked(outcome)], missing: [], language };
   }
 
   /** Skill code on its own, against the API plus `declarations` (src/skills/checker.ts). */
@@ -71,7 +72,12 @@ export class ProgramChecker {
     const refused = (message: string): SkillCheck => ({ ok: false, problems: [message], signatures: new Map(), descriptions: new Map() });
     if (limit) return refused(limit.message);
     const outcome = await checkerThread().run<SkillCheck>({ type: 'skill', dts: this.dts, code, declarations }, { budgetMs: this.budgetMs, signal });
-    return 'result' in outcome ? outcome.result : refused(overBudget(this.budgetMs).message);
+    return 'result' in outcome ? outcome.result : refused(this.unchecked(outcome).message);
+  }
+
+  /** Why a program got no check: over budget, or the checker thread died on it. */
+  private unchecked(outcome: { overBudget: true } | { crashed: string }) {
+    return 'overBudget' in outcome ? overBudget(this.budgetMs) : checkerStopped(outcome.crashed);
   }
 }
 

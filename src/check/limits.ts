@@ -40,6 +40,14 @@ export function overBudget(ms: number): CheckDiagnostic {
   };
 }
 
+export function checkerStopped(why: string): CheckDiagnostic {
+  return {
+    line: 0,
+    message: `the program is too large or too complex to check: the checker stopped on it (${why}); ${REWRITE}`,
+    source: 'limit',
+  };
+}
+
 /**
  * Size and bracket nesting, read in one pass without parsing (strings and comments skipped roughly: a
  * bracket in a string may count, which errs towards refusing only absurd programs). Null when within limits.

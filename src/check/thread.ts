@@ -10,7 +10,8 @@ import type { CheckJob, CheckerMessage } from './protocol.ts';
 
 type JobRequest = CheckJob extends infer J ? (J extends CheckJob ? Omit<J, 'id'> : never) : never;
 
-export type JobOutcome<T> = { result: T } | { overBudget: true };
+/** A result; or the check ran past its budget; or the thread died on it (out of memory, say). */
+export type JobOutcome<T> = { result: T } | { overBudget: true } | { crashed: string };
 
 interface Job {
   id: number;
@@ -30,6 +31,8 @@ const HEAP_MB = 1024;
 
 class CheckerThread {
   private worker: Worker | null = null;
+  /** The current thread has loaded and said so: a death after that is the job's doing, not a broken install. */
+  private ready = false;
   private readonly queue: Job[] = [];
   private current: Job | null = null;
   private budget: NodeJS.Timeout | undefined;
@@ -68,6 +71,7 @@ class CheckerThread {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     this.started++;
+    this.ready = false;
     const worker = new Worker(new URL('./check-worker.js', import.meta.url), {
       // The entry registers tsx itself; the host's loaders (tsx, vitest's) must not be inherited.
       execArgv: [],
@@ -99,7 +103,8 @@ class CheckerThread {
   }
 
   private onMessage(worker: Worker, m: CheckerMessage): void {
-    if (worker !== this.worker || m.type === 'ready') return;
+    if (worker !== this.worker) return;
+    if (m.type === 'ready') return void (this.ready = true);
     const job = this.current;
     if (!job || job.id !== m.id) return;
     if (m.type === 'started') {
@@ -127,7 +132,8 @@ class CheckerThread {
     const job = this.current;
     if (job) {
       this.finish(job);
-      job.reject(new Error(`the type checker thread stopped (${why})`));
+      if (this.ready) job.resolve({ crashed: why });
+      else job.reject(new Error(`the type checker could not start (${why})`));
     }
     this.pump();
   }

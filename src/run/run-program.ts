@@ -19,6 +19,9 @@ export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
 }
 
+/** Events (progress lines, the session page) show this much of one output line; the result keeps it whole. */
+const MAX_EVENT_TEXT = 10_000;
+
 /** Keep the call log bounded: a program polling in a loop must not exhaust the host's memory. */
 const MAX_CALL_RECORDS = 5_000;
 
@@ -46,11 +49,11 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
         signal,
         output(text) {
           output.push(text, prim.name);
-          emit({ type: 'output', text });
+          emit({ type: 'output', text: previewText(text, MAX_EVENT_TEXT) });
         },
         say(text) {
           output.push(`say: ${text}`, prim.name);
-          emit({ type: 'say', text });
+          emit({ type: 'say', text: previewText(text, MAX_EVENT_TEXT) });
         },
       };
       const t0 = performance.now();
