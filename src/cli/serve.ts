@@ -49,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
   const approve = Boolean(values.approve);
   if (approve && backend.backend !== 'ros') throw new UsageError('--approve is for --backend ros: the page asks you before the robot moves');
 
+  // A promise one tab's work forgot to handle must not end every tab's session (and the e-stop with it).
+  process.on('unhandledRejection', (err) => process.stderr.write(`wand serve: unhandled: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
   const server = await startServer({ port, host, token, backend, rounds, speed, skills, approve });
   const out = (line: string) => process.stdout.write(line + '\n');
   out(`Wand session: ${server.url}`);

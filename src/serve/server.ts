@@ -100,7 +100,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         sessions.delete(ws);
         void session.close();
       });
-      session.start().catch((err) => ws.close(1011, String((err as Error).message).slice(0, 100)));
+      session.start().catch((err) => {
+        log(`wand serve: a session could not start: ${(err as Error).message}`);
+        // A close reason is at most 123 bytes; the log has the whole message.
+        ws.close(1011, 'the session could not start');
+      });
     });
   };
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -1,4 +1,4 @@
-import lockfile from 'proper-lockfile';
+import { createRequire } from 'node:module';
 import { WandError } from '../core/errors.ts';
 
 // One writer at a time for a file several wand processes change (the skills index: `wand ask`, `serve`,
@@ -10,13 +10,19 @@ const STALE_MS = 10_000;
 const WAIT_MS = 30_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
+// Loaded on the first write: it hooks process signals to release its locks, which a process that never
+// writes the index (wand run, most of wand ask) has no need of.
+const require = createRequire(import.meta.url);
+let loaded: typeof import('proper-lockfile') | undefined;
+const lockfile = () => (loaded ??= require('proper-lockfile') as typeof import('proper-lockfile'));
+
 /** Runs `fn` holding the lock of `file` (which need not exist yet); throws a WandError if it cannot be had. */
 export function withFileLock<T>(file: string, fn: () => T): T {
   const deadline = Date.now() + WAIT_MS;
   let release: () => void;
   for (let attempt = 0; ; attempt++) {
     try {
-      release = lockfile.lockSync(file, { stale: STALE_MS, realpath: false });
+      release = lockfile().lockSync(file, { stale: STALE_MS, realpath: false });
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
