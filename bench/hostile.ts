@@ -35,9 +35,10 @@ row('5,000-term sum (refused by syntax depth, in the checker thread)', ms(chain.
 const flat = Array.from({ length: 2_000 }, (_, i) => `const v${i} = getObjects().length + ${i};`).join('\n');
 const ordinary = await timedCheck(flat);
 row('2,000 statements, 80 KB (checked in full)', ms(ordinary.ms), `≤ ${CHECK_BUDGET_MS / 1000} s budget`, ordinary.ms <= CHECK_BUDGET_MS);
-const budgetMs = 200;
-const overrun = await timedCheck(flat, new ProgramChecker(generateDts(primitivesFor('tabletop')), '', { budgetMs }));
-row(`the same with a ${budgetMs} ms budget: over budget, thread replaced`, ms(overrun.ms), `≈ ${budgetMs} ms`, /longer than/.test(overrun.message));
+const budgetMs = 50;
+const overrun = await timedCheck(`${flat}\n// again`, new ProgramChecker(generateDts(primitivesFor('tabletop')), '', { budgetMs }));
+const over = /longer than/.test(overrun.message);
+row(`the same with a ${budgetMs} ms budget: ${over ? 'over budget, thread replaced' : 'NOT STOPPED'}`, ms(overrun.ms), `≈ ${budgetMs} ms`, over && overrun.ms < budgetMs + 100);
 await checker.warm(); // the replacement thread, warm again
 
 // An abort while a check runs: the caller is answered at once; the thread finishes or is replaced.
