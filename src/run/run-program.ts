@@ -16,6 +16,8 @@ export interface RunOptions {
   prelude?: string;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /** Unrehearsable motion (a declared interface that moves the robot) was approved or allowed. */
+  permits?: PrimitiveContext['permits'];
 }
 
 /** Keep the call log bounded: a program polling in a loop must not exhaust the host's memory. */
@@ -40,9 +42,12 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     async onCall(call, signal) {
       const prim = byName.get(call.name);
       if (!prim) throw new WandError('validation', `${call.name} is not a primitive`, { primitive: call.name });
+      const record: CallRecord = { primitive: prim.name, args: call.args, ok: true, ms: 0 };
+      if (call.line !== undefined) record.line = call.line;
       const ctx: PrimitiveContext = {
         backend,
         signal,
+        permits: opts.permits,
         output(text) {
           output.push(text, prim.name);
           emit({ type: 'output', text });
@@ -51,11 +56,16 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
           output.push(`say: ${text}`, prim.name);
           emit({ type: 'say', text });
         },
+        progress(text) {
+          record.progress = text;
+          emit({ type: 'progress', primitive: prim.name, text, ...(call.line !== undefined && { line: call.line }) });
+        },
+        notSimulated() {
+          record.notSimulated = true;
+        },
       };
       const t0 = performance.now();
       emit({ type: 'call', primitive: prim.name, args: call.args, line: call.line });
-      const record: CallRecord = { primitive: prim.name, args: call.args, ok: true, ms: 0 };
-      if (call.line !== undefined) record.line = call.line;
       try {
         const args = parseArgs(prim, call.args);
         const value = await prim.run(ctx, args);
