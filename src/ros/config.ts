@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { WandError } from '../core/errors.ts';
 import { SafetyConfig } from '../safety/config.ts';
 import { CmdVelType, LaserScanType, OdometryType } from './messages.ts';
+import { Interfaces, Unrehearsed, configPathText } from './interfaces/config.ts';
 
 // The robot config file (--config): the safety envelope plus the robot's ROS interfaces and named places.
 
@@ -38,6 +39,10 @@ export const RobotConfig = SafetyConfig.extend({
   topics: Topics.default(Topics.parse({})),
   /** Named places for goTo, odometry frame: {"charger": [0, 0], "door": [3.2, 0.4]}. */
   places: z.record(z.string().min(1), z.tuple([z.number().finite(), z.number().finite()])).default({}),
+  /** The robot's own services, topics and actions a program may reach, each as a primitive. */
+  interfaces: Interfaces.default([]),
+  /** Whether motion through an interface (which cannot be rehearsed) needs the person's approval. */
+  unrehearsed: Unrehearsed.default('approve'),
 });
 export type RobotConfig = z.infer<typeof RobotConfig>;
 
@@ -45,7 +50,7 @@ export function parseRobotConfig(data: unknown, source = 'config'): RobotConfig 
   const parsed = RobotConfig.safeParse(data);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.slice(0, 3).map((issue) => {
-    const where = issue.path.join('.');
+    const where = configPathText(issue.path, data);
     return `${where ? `${where}: ` : ''}${issue.message}`;
   });
   throw new WandError('usage', `${source}: ${problems.join('; ')}`);
