@@ -4,6 +4,7 @@ import type { BackendOptions } from '../backends/options.ts';
 import { WandError } from '../core/errors.ts';
 import { RosMobileBackend } from './backend.ts';
 import { loadRobotConfig } from './config.ts';
+import { withDeclaredInterfaces } from './interfaces/open.ts';
 
 /** `--backend ros`: connect to the robot behind rosbridge with the config's interfaces and envelope. */
 export async function openRosRobot(opts: BackendOptions): Promise<OpenBackend> {
@@ -12,5 +13,6 @@ export async function openRosRobot(opts: BackendOptions): Promise<OpenBackend> {
   }
   const config = await loadRobotConfig(opts.configPath);
   const backend = await RosMobileBackend.open({ url: opts.url!, config });
-  return { backend, primitives: primitivesFor('mobile'), label: `ROS robot at ${opts.url}` };
+  const opened = { backend, primitives: primitivesFor('mobile'), label: `ROS robot at ${opts.url}` };
+  return withDeclaredInterfaces(opened, { commands: backend.commands, telemetry: backend.telemetryLink }, config);
 }

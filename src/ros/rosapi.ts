@@ -29,7 +29,8 @@ export class Rosapi {
     private readonly timeoutMs = DEFAULT_TIMEOUT_MS,
   ) {}
 
-  private call<T>(service: string, args: object = {}): Promise<T> {
+  /** One rosapi service by its short name (`topic_type`); rejects with a ServiceCallError. */
+  call<T>(service: string, args: object = {}): Promise<T> {
     return callService<T>(this.link, `/rosapi/${service}`, args, this.timeoutMs);
   }
 

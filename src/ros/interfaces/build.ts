@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Primitive } from '../../../primitives/define.ts';
 import { generateDts } from '../../../primitives/dts.ts';
-import { interfacePrimitive, type InterfaceSpec } from '../../../primitives/interface.ts';
+import { interfacePrimitive, type DeclaredInterfaces, type InterfaceSpec } from '../../../primitives/interface.ts';
 import { WandError } from '../../core/errors.ts';
-import { BUILTIN_PRIMITIVES, type InterfaceEntry } from './config.ts';
+import { BUILTIN_PRIMITIVES, type InterfaceEntry, type Unrehearsed } from './config.ts';
 import { indexOf, type ResolvedInterface } from './introspect.ts';
 import { goalPoints, isNavigation, isVelocity, knownMotion, requireGoalsInFence, requireVelocityWithinLimits } from './motion.ts';
 import { MessageSchemas, TypeNamer } from './schema.ts';
@@ -153,4 +153,17 @@ export function offlineSpecs(entries: InterfaceEntry[]): InterfaceSpec[] {
 /** The primitives of a profile plus one per interface spec. */
 export function withInterfaces(builtins: Primitive<any>[], specs: InterfaceSpec[]): Primitive<any>[] {
   return [...builtins, ...specs.map((s) => interfacePrimitive(s, BUILTIN_PRIMITIVES))];
+}
+
+/**
+ * The simulator opened with a robot config (`--world mobile --config FILE`): the declared interfaces exist
+ * for programs, answered by stand-ins, so a program for the robot can be tried here first.
+ */
+export function simulatedInterfaces(
+  builtins: Primitive<any>[],
+  config: { interfaces: InterfaceEntry[]; unrehearsed: Unrehearsed } | undefined,
+): { primitives: Primitive<any>[]; interfaces?: DeclaredInterfaces } {
+  if (!config?.interfaces.length) return { primitives: builtins };
+  const specs = offlineSpecs(config.interfaces);
+  return { primitives: withInterfaces(builtins, specs), interfaces: { specs, unrehearsed: config.unrehearsed } };
 }
