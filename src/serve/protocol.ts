@@ -119,7 +119,15 @@ export type ServerMessage =
    * A robot program passed its rehearsal and waits for the person (wand serve --approve); answered with
    * `approve`. No rehearsal with --no-rehearse.
    */
-  | { type: 'approval'; job: number; source: string; target: string; rehearsal?: { calls: number; simTimeS: number } }
+  | {
+      type: 'approval';
+      job: number;
+      source: string;
+      target: string;
+      rehearsal?: { calls: number; simTimeS: number; notSimulated?: string[] };
+      /** Declared interfaces it calls that move the robot and could not be rehearsed. */
+      unrehearsed?: string[];
+    }
   /** The skills library around an instruction: what was offered before it, what was used or stored after it. */
   | { type: 'skills'; job: number; lines: string[] }
   | { type: 'jobEnd'; job: number; ok: boolean; error: ErrorInfo | null; message?: string }
