@@ -35,8 +35,9 @@ export interface RecordedFrame {
   frame: any;
 }
 
-type FieldType = 'float64' | 'float32' | 'uint32' | 'int32' | 'bool' | 'string' | 'time' | 'duration' | { array: FieldType; length?: number } | { msg: string };
-type MsgDef = Record<string, FieldType>;
+type Scalar = 'float64' | 'float32' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'uint32' | 'int32' | 'int64' | 'uint64' | 'bool' | 'string' | 'time' | 'duration';
+export type FieldType = Scalar | { array: FieldType; length?: number } | { msg: string };
+export type MsgDef = Record<string, FieldType>;
 
 const f64: FieldType = 'float64';
 const f32: FieldType = 'float32';
@@ -85,6 +86,10 @@ class MessageTypes {
 
   known(type: string): boolean {
     return normalizeType(type) in this.defs;
+  }
+
+  add(defs: Record<string, MsgDef>): void {
+    for (const [type, def] of Object.entries(defs)) this.defs[normalizeType(type)] = def;
   }
 
   private defaultOf(t: FieldType): unknown {
@@ -161,6 +166,12 @@ export class RosbridgeTestServer {
   robotListens: boolean;
   /** Services that never answer (for client-side timeout tests). */
   readonly hangingServices = new Set<string>();
+  /** The robot's own services (a declared interface, rosapi introspection): the values, or a throw for result false. */
+  readonly services = new Map<string, (args: any) => unknown>();
+  /** The robot's own subscribers: each message a client publishes on the topic, after rosbridge's checks. */
+  readonly listeners = new Map<string, (msg: any) => void>();
+  /** Operations this server does not know itself (rosbridge's ROS 2 action operations). */
+  readonly ops = new Map<string, (client: number, frame: any) => void>();
   private wss: WebSocketServer | null = null;
   private readonly clients = new Set<Client>();
   private nextClient = 1;
@@ -270,6 +281,32 @@ export class RosbridgeTestServer {
     return this.frames.filter((f) => f.frame?.op === 'publish' && f.frame.topic === topic);
   }
 
+  /** Message types the robot knows (for advertise, subscribe and publish checks). */
+  addTypes(defs: Record<string, MsgDef>): void {
+    this.types.add(defs);
+  }
+
+  /** A topic the robot publishes or subscribes to, so rosapi knows its type. */
+  setTopicType(topic: string, type: string): void {
+    this.topicTypes.set(topic, type);
+  }
+
+  topicTypeOf(topic: string): string | undefined {
+    return this.topicTypes.get(topic);
+  }
+
+  /** The robot publishes: filled with defaults and delivered to the clients subscribed to the topic. */
+  publishFromRobot(topic: string, msg: unknown): void {
+    const type = this.topicTypes.get(topic);
+    if (!type) throw new Error(`publishFromRobot: ${topic} has no type`);
+    this.deliver(topic, this.types.populate(type, msg));
+  }
+
+  /** A frame to one client (an action operation's feedback or result). */
+  sendTo(clientId: number, frame: unknown): void {
+    for (const c of this.clients) if (c.id === clientId) this.send(c, frame);
+  }
+
   clientCount(): number {
     return this.clients.size;
   }
@@ -333,6 +370,7 @@ export class RosbridgeTestServer {
       case 'call_service':
         return this.onCallService(client, frame);
       default:
+        if (this.ops.has(frame?.op)) return this.ops.get(frame.op)!(client.id, frame);
         this.log.push(`client ${client.id}: unknown op ${JSON.stringify(frame?.op)}`); // no reply, like rosbridge
     }
   }
@@ -366,6 +404,7 @@ export class RosbridgeTestServer {
       this.log.push(`publish ${topic}: ${(err as Error).message}`);
       return;
     }
+    this.listeners.get(topic)?.(msg);
     if (topic === '/cmd_vel' && this.robotListens) {
       this.robot.v = msg.linear.x;
       this.robot.w = msg.angular.z;
@@ -403,6 +442,16 @@ export class RosbridgeTestServer {
     if (this.hangingServices.has(service)) return;
     const ok = (values: unknown) => this.send(client, { op: 'service_response', service, values, result: true, ...(id !== undefined && { id }) });
     const fail = (text: string) => this.send(client, { op: 'service_response', service, values: text, result: false, ...(id !== undefined && { id }) });
+    const own = this.services.get(service);
+    if (own) {
+      let values: unknown;
+      try {
+        values = own(args);
+      } catch (err) {
+        return fail((err as Error).message);
+      }
+      return void Promise.resolve(values).then(ok, (err: Error) => fail(err.message));
+    }
     switch (service) {
       case '/rosapi/topics': {
         const topics = [...this.topicTypes.keys()];
