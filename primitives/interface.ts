@@ -36,6 +36,13 @@ export interface InterfaceSpec {
   guard?(arg: unknown, envelope: Envelope | null): void;
 }
 
+/** A robot's declared interfaces as the runner sees them (OpenBackend.interfaces). */
+export interface DeclaredInterfaces {
+  specs: InterfaceSpec[];
+  /** "approve": motion interfaces run only after the person's approval; "allow": without (always stated). */
+  unrehearsed: 'approve' | 'allow';
+}
+
 /** What the primitive hands the real interface besides its argument. */
 export interface InterfaceCall {
   signal: AbortSignal;

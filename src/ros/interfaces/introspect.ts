@@ -1,6 +1,6 @@
 import { WandError } from '../../core/errors.ts';
 import type { InterfaceEntry } from './config.ts';
-import { actionFromFeedbackTopicType, actionFromGoalTopicType, actionPartType, parseTypeName, sameType } from './type-names.ts';
+import { actionFromFeedbackTopicType, actionFromGoalTopicType, actionPartType, sameType } from './type-names.ts';
 import { TypeDefsResponse, TypeIndex, type TypeDef } from './typedefs.ts';
 
 // Reads each declared interface's type from the robot through rosapi, and the definitions of every message
@@ -8,7 +8,7 @@ import { TypeDefsResponse, TypeIndex, type TypeDef } from './typedefs.ts';
 // and action_{goal,result,feedback}_details. A ROS 1 action is five topics, so its type is read from the
 // goal topic's (`…ActionGoal`); rosapi versions without action_type get the same from the hidden action topics.
 
-/** Calls one rosapi service and resolves with its response values; rejects with the service's error text. */
+/** Calls one rosapi service by its short name (`topic_type`), as Rosapi.call does; rejects with its error text. */
 export type RosapiCall = (service: string, args: Record<string, unknown>) => Promise<unknown>;
 
 export interface ResolvedInterface {
@@ -60,7 +60,7 @@ function checkDeclared(e: InterfaceEntry, found: string): void {
 }
 
 async function topicType(call: RosapiCall, topic: string): Promise<string> {
-  return typeField(await call('/rosapi/topic_type', { topic }));
+  return typeField(await call('topic_type', { topic }));
 }
 
 async function resolveTopic(call: RosapiCall, e: InterfaceEntry): Promise<ResolvedInterface> {
@@ -75,66 +75,65 @@ async function resolveTopic(call: RosapiCall, e: InterfaceEntry): Promise<Resolv
     type = e.type;
   }
   checkDeclared(e, type);
-  const defs = await typedefs(call, '/rosapi/message_details', type, what(e));
+  const defs = await typedefs(call, 'message_details', type, what(e));
   return { entry: e, type, parts: { message: defs[0]!.type }, typedefs: defs };
 }
 
 async function resolveService(call: RosapiCall, e: InterfaceEntry): Promise<ResolvedInterface> {
-  const type = typeField(await call('/rosapi/service_type', { service: e.name }));
+  const type = typeField(await call('service_type', { service: e.name }));
   if (!type) throw new WandError('usage', `${what(e)}: the robot has no service ${e.name} (rosapi knows none by that name); is its node running?`);
   checkDeclared(e, type);
   const [req, res] = await Promise.all([
-    typedefs(call, '/rosapi/service_request_details', type, what(e)),
-    typedefs(call, '/rosapi/service_response_details', type, what(e)),
+    typedefs(call, 'service_request_details', type, what(e)),
+    typedefs(call, 'service_response_details', type, what(e)),
   ]);
   return { entry: e, type, parts: { request: req[0]!.type, response: res[0]!.type }, typedefs: [...req, ...res] };
 }
 
-/** The action's type and ROS version: rosapi's action_type (ROS 2), else the types of the action's topics. */
-async function actionType(call: RosapiCall, e: InterfaceEntry): Promise<{ type: string; ros: 1 | 2 } | null> {
-  const ros1 = actionFromGoalTopicType(await topicType(call, `${e.name.replace(/\/$/, '')}/goal`).catch(() => ''));
-  if (ros1) return { type: ros1, ros: 1 };
-  const named = typeField(await attempt(call, '/rosapi/action_type', { action: e.name }));
-  if (named) return { type: named, ros: 2 };
-  const hidden = actionFromFeedbackTopicType(await topicType(call, `${e.name.replace(/\/$/, '')}/_action/feedback`).catch(() => ''));
-  if (hidden) return { type: hidden, ros: 2 };
-  return null;
+/** The action's type: ROS 1 from its goal topic's type; ROS 2 from rosapi's action_type, else its hidden feedback topic. */
+async function actionType(call: RosapiCall, e: InterfaceEntry, ros: 1 | 2): Promise<string> {
+  const ns = e.name.replace(/\/$/, '');
+  if (ros === 1) return actionFromGoalTopicType(await topicType(call, `${ns}/goal`).catch(() => '')) ?? '';
+  const named = typeField(await attempt(call, 'action_type', { action: e.name }));
+  return named || (actionFromFeedbackTopicType(await topicType(call, `${ns}/_action/feedback`).catch(() => '')) ?? '');
 }
 
-async function resolveAction(call: RosapiCall, e: InterfaceEntry, rosVersion?: 1 | 2): Promise<ResolvedInterface> {
-  let found = await actionType(call, e);
-  if (!found) {
+async function resolveAction(call: RosapiCall, e: InterfaceEntry, ros: 1 | 2): Promise<ResolvedInterface> {
+  let type = await actionType(call, e, ros);
+  if (!type) {
     // An action server that has not started yet, or a rosapi that lists no actions: trust the config's type.
-    const declared = e.type ? parseTypeName(e.type) : null;
-    if (!declared) {
-      throw new WandError('usage', `${what(e)}: the robot has no action server at ${e.name} (neither ${e.name}/goal nor rosapi's action_type know it); is it running?`);
+    if (!e.type) {
+      const where = ros === 1 ? `no topic ${e.name}/goal` : `rosapi's action_type does not know ${e.name}`;
+      throw new WandError('usage', `${what(e)}: the robot has no action server at ${e.name} (${where}); is it running? Or give "type" in the entry`);
     }
-    found = { type: e.type!, ros: rosVersion ?? (declared.kind === 'action' ? 2 : 1) };
+    type = e.type;
   }
-  checkDeclared(e, found.type);
-  const { type, ros } = found;
+  checkDeclared(e, type);
   const parts = ['Goal', 'Result', 'Feedback'] as const;
   const details = await Promise.all(
     parts.map(async (part) => {
       if (ros === 2) {
-        const direct = await attempt(call, `/rosapi/action_${part.toLowerCase()}_details`, { type });
+        const direct = await attempt(call, `action_${part.toLowerCase()}_details`, { type });
         const parsed = TypeDefsResponse.safeParse(direct);
         if (parsed.success && parsed.data.typedefs.length) return parsed.data.typedefs;
       }
-      return typedefs(call, '/rosapi/message_details', actionPartType(type, part, ros), what(e));
+      return typedefs(call, 'message_details', actionPartType(type, part, ros), what(e));
     }),
   );
   const [goal, result, feedback] = details.map((d) => d[0]!.type);
   return { entry: e, type, ros, parts: { goal, result, feedback }, typedefs: details.flat() };
 }
 
-/** Resolves every entry; the first that cannot be resolved is the error (naming the entry). */
-export async function introspect(call: RosapiCall, entries: InterfaceEntry[], rosVersion?: 1 | 2): Promise<ResolvedInterface[]> {
+/**
+ * Resolves every entry; the first that cannot be resolved is the error (naming the entry). `ros` (the
+ * robot's ROS version) is needed only when actions are declared.
+ */
+export async function introspect(call: RosapiCall, entries: InterfaceEntry[], ros?: 1 | 2): Promise<ResolvedInterface[]> {
   return Promise.all(
     entries.map(async (e) => {
       try {
         if (e.kind === 'service') return await resolveService(call, e);
-        if (e.kind === 'action') return await resolveAction(call, e, rosVersion);
+        if (e.kind === 'action') return await resolveAction(call, e, ros ?? 1);
         return await resolveTopic(call, e);
       } catch (err) {
         if (err instanceof WandError) throw err;
