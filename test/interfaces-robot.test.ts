@@ -263,3 +263,41 @@ describe('the simulator with a robot config', () => {
     await until(() => bridge.clientCount() === 0);
   });
 });
+
+describe('ready interfaces entries for wand ros inspect', () => {
+  it.each(['ros1', 'ros2'] as const)('%s: the entries suggested for the names given open on the robot as they are', async (flavor) => {
+    const { RosLink } = await import('../src/ros/link.ts');
+    const { Rosapi } = await import('../src/ros/rosapi.ts');
+    const { interfacesSnippet, publishedByRobot, suggestEntries } = await import('../src/ros/interfaces/suggest.ts');
+    const bridge = await RosbridgeTestServer.start({ flavor });
+    const robot = new InterfaceRobot(bridge, { flavor });
+    const link = new RosLink(bridge.url, 'commands');
+    cleanup.push(
+      () => bridge.close(),
+      () => robot.close(),
+      () => link.close(),
+    );
+    await link.open(3000);
+    const rosapi = new Rosapi(link);
+    const found = await rosapi.interfaces();
+    const names = ['/dock', '/light/color', '/battery_state', robot.navName, '/cmd_vel', '/nothing/here'];
+    const { entries, unknown } = await suggestEntries(found, names, publishedByRobot((s, a) => rosapi.call(s, a)));
+    expect(unknown).toEqual(['/nothing/here']);
+    const nav = flavor === 'ros2' ? { primitive: 'navigateToPose', action: '/navigate_to_pose', type: 'nav2_msgs/action/NavigateToPose' } : { primitive: 'moveBase', action: '/move_base', type: 'move_base_msgs/MoveBase' };
+    expect(entries).toEqual([
+      { primitive: 'dock', service: '/dock', type: flavor === 'ros2' ? 'std_srvs/srv/Trigger' : 'std_srvs/Trigger', doc: 'Call /dock.', timeoutS: 10 },
+      { primitive: 'lightColor', topic: '/light/color', type: expect.stringMatching(/^std_msgs\/(msg\/)?ColorRGBA$/), doc: 'Publish on /light/color.', maxRateHz: 10 },
+      { primitive: 'batteryState', read: '/battery_state', type: expect.stringMatching(/BatteryState$/), doc: 'The latest message on /battery_state.', maxAgeS: 5 },
+      { ...nav, doc: `Send a goal to ${robot.navName} and wait for its result.`, timeoutS: 60, motion: true },
+      { primitive: 'cmdVel', topic: '/cmd_vel', type: expect.stringMatching(/Twist$/), doc: 'Publish on /cmd_vel.', maxRateHz: 10, motion: true },
+    ]);
+    // Pasted into a config, they open on the robot as they are.
+    const snippet = interfacesSnippet(entries);
+    expect(snippet.split('\n')[1]).toMatch(/^ {2}\{ "primitive": "dock", "service": "\/dock", /);
+    const path = join(dir, `suggested-${flavor}.json`);
+    writeFileSync(path, `{ ${snippet} }`);
+    const target = await openRosRobot({ world: 'mobile', seed: 0, backend: 'ros', url: bridge.url, configPath: path, rehearse: true });
+    cleanup.push(() => target.backend.dispose());
+    expect(target.primitives.map((p) => p.name)).toEqual(expect.arrayContaining(['dock', 'lightColor', 'batteryState', nav.primitive, 'cmdVel']));
+  });
+});

@@ -287,6 +287,9 @@ export class InterfaceRobot {
     b.services.set('/rosapi/topic_type', ({ topic }) => ({ type: b.topicTypeOf(topic) ?? '' }));
     b.services.set('/rosapi/service_type', ({ service }) => ({ type: service === '/dock' ? (ros2 ? 'std_srvs/srv/Trigger' : 'std_srvs/Trigger') : '' }));
     b.services.set('/rosapi/services', () => ({ services: ['/dock', '/rosapi/topic_type', '/rosapi/service_type', '/rosapi/message_details'] }));
+    const published = new Set(['/battery_state', '/odom', '/scan', '/move_base/status', '/move_base/feedback', '/move_base/result']);
+    b.services.set('/rosapi/publishers', ({ topic }) => ({ publishers: published.has(topic) ? ['/robot_node'] : ['/rosbridge_websocket'] }));
+    if (!ros2) b.services.set('/rosapi/action_servers', () => ({ action_servers: ['move_base'] }));
     b.services.set('/rosapi/message_details', ({ type }) => ({ typedefs: this.types.messageDetails(type) }));
     const srv = (part: 'Request' | 'Response') => ({ type }: { type: string }) => {
       const name = type.replace('/srv/', '/');
