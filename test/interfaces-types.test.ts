@@ -6,6 +6,7 @@ import { WandError } from '../src/core/errors.ts';
 import { parseRobotConfig } from '../src/ros/config.ts';
 import { offlineSpecs, robotSpecs, withInterfaces } from '../src/ros/interfaces/build.ts';
 import { introspect, type RosapiCall } from '../src/ros/interfaces/introspect.ts';
+import { goalPoints, isNavigation, knownMotion } from '../src/ros/interfaces/motion.ts';
 import { MessageSchemas, TypeNamer, parsePath } from '../src/ros/interfaces/schema.ts';
 import { actionFromGoalTopicType, actionPartType, displayName, sameType, typeKey } from '../src/ros/interfaces/type-names.ts';
 import { TypeIndex, constantsOf } from '../src/ros/interfaces/typedefs.ts';
@@ -244,5 +245,32 @@ describe('declared interfaces as primitives', () => {
     expect(dts).toContain('declare function dock(request?: Record<string, unknown>): unknown;');
     expect(dts).toContain('declare function setLight(message: Record<string, unknown>): void;');
     expect(dts).toContain('declare function batteryLevel(): { value: unknown; ageS: number };');
+  });
+});
+
+describe('navigation goals the geofence reads', () => {
+  it('finds every pose in the goal fields that hold poses, with their frames; a pose left out is the origin', () => {
+    const stamped = (x: number, y: number, frame = 'map') => ({ header: { frame_id: frame }, pose: { position: { x, y, z: 0 } } });
+    expect(goalPoints({ pose: stamped(1, 2), behavior_tree: '' }, ['pose'])).toEqual([{ x: 1, y: 2, frame: 'map' }]);
+    expect(goalPoints({ poses: [stamped(1, 0), stamped(2, 0, 'odom')] }, ['poses'])).toEqual([
+      { x: 1, y: 0, frame: 'map' },
+      { x: 2, y: 0, frame: 'odom' },
+    ]);
+    // nav_msgs/Path: a pose without a header of its own is in the path's frame.
+    expect(goalPoints({ path: { header: { frame_id: 'map' }, poses: [{ pose: { position: { x: 3, y: 1 } } }] } }, ['path'])).toEqual([{ x: 3, y: 1, frame: 'map' }]);
+    expect(goalPoints({ behavior_tree: '' }, ['pose'])).toEqual([{ x: 0, y: 0, frame: '' }]);
+    expect(goalPoints(stamped(4, 4), 'self')).toEqual([{ x: 4, y: 4, frame: 'map' }]);
+  });
+
+  it('tells navigation and motion types from the rest', () => {
+    expect(knownMotion('action', 'nav2_msgs/action/NavigateToPose', '/navigate_to_pose')).toBe(true);
+    expect(knownMotion('action', 'control_msgs/FollowJointTrajectory', '/arm/follow_joint_trajectory')).toBe(true);
+    expect(knownMotion('action', 'nav2_msgs/action/ComputePathToPose', '/compute_path_to_pose')).toBe(false);
+    expect(knownMotion('topic', 'geometry_msgs/msg/Twist', '/cmd_vel')).toBe(true);
+    expect(knownMotion('topic', 'geometry_msgs/PoseStamped', '/goal_pose')).toBe(true);
+    expect(knownMotion('topic', 'geometry_msgs/PoseStamped', '/tag_pose')).toBe(false);
+    expect(knownMotion('topic', 'std_msgs/ColorRGBA', '/light')).toBe(false);
+    expect(isNavigation('action', 'move_base_msgs/MoveBase', '/move_base')).toBe(true);
+    expect(isNavigation('action', 'control_msgs/FollowJointTrajectory', '/arm')).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { indexOf, type ResolvedInterface } from './introspect.ts';
 import { goalPoints, isNavigation, isVelocity, knownMotion, requireGoalsInFence, requireVelocityWithinLimits } from './motion.ts';
 import { MessageSchemas, TypeNamer } from './schema.ts';
 import { typeKey } from './type-names.ts';
-import { fieldsOf } from './typedefs.ts';
+import { fieldsOf, type TypeIndex } from './typedefs.ts';
 
 // Declared interfaces → InterfaceSpecs → primitives. With a robot, each spec carries the robot's own
 // types; without one (the simulator with --config) the types are unknown and the arguments are only
@@ -92,9 +92,7 @@ export function robotSpecs(resolved: ResolvedInterface[], builtins: Primitive<an
         const goal = maybeEmpty(r.parts.goal!);
         const result = maybeEmpty(r.parts.result!);
         const goalDef = index.get(r.parts.goal!);
-        const poseFields = (goalDef ? fieldsOf(goalDef) : [])
-          .filter((f) => ['geometry_msgs/PoseStamped', 'geometry_msgs/Pose'].includes(typeKey(f.type)))
-          .map((f) => f.name);
+        const poseFields = (goalDef ? fieldsOf(goalDef) : []).filter((f) => holdsPose(index, f.type)).map((f) => f.name);
         return {
           ...base,
           ...(goal && { param: { name: 'goal', schema: goal } }),
@@ -114,6 +112,17 @@ export function robotSpecs(resolved: ResolvedInterface[], builtins: Primitive<an
       }
     }
   });
+}
+
+const POSES = new Set(['geometry_msgs/PoseStamped', 'geometry_msgs/Pose']);
+
+/** Whether a message type is a pose or holds one somewhere inside (a path, a list of waypoints). */
+function holdsPose(index: TypeIndex, type: string, seen = new Set<string>()): boolean {
+  if (POSES.has(typeKey(type))) return true;
+  const def = index.get(type);
+  if (!def || seen.has(typeKey(type))) return false;
+  seen.add(typeKey(type));
+  return fieldsOf(def).some((f) => holdsPose(index, f.type, seen));
 }
 
 /** What the envelope checks before a topic message or an action goal of this type is sent. */

@@ -51,28 +51,36 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A PoseStamped ({header, pose: {position}}) or a bare Pose ({position}) as a point, else null. */
-function poseOf(v: unknown): GoalPoint | null {
-  if (!isObject(v)) return null;
-  if (isObject(v.pose) && (isObject(v.pose.position) || isObject(v.header))) {
-    return { x: num(v.pose.position?.x), y: num(v.pose.position?.y), frame: String(v.header?.frame_id ?? '') };
-  }
-  if (isObject(v.position)) return { x: num(v.position.x), y: num(v.position.y), frame: '' };
+function poseOf(v: Record<string, any>, frame: string): GoalPoint | null {
+  if (isObject(v.pose) && isObject(v.pose.position)) return { x: num(v.pose.position.x), y: num(v.pose.position.y), frame: String(v.header?.frame_id ?? frame) };
+  if (isObject(v.position)) return { x: num(v.position.x), y: num(v.position.y), frame };
   return null;
 }
 
+/** Every pose inside a value (a path's poses, a list of waypoints), each with the frame of its nearest header. */
+function posesIn(v: unknown, frame: string, out: GoalPoint[]): void {
+  if (Array.isArray(v)) return v.forEach((x) => posesIn(x, frame, out));
+  if (!isObject(v)) return;
+  const here = typeof v.header?.frame_id === 'string' ? v.header.frame_id : frame;
+  const p = poseOf(v, here);
+  if (p) return void out.push(p);
+  for (const [k, x] of Object.entries(v)) if (k !== 'header') posesIn(x, here, out);
+}
+
 /**
- * The poses a navigation goal leads to: the message itself when it is a pose ('self'), else its top-level pose
- * fields and arrays of poses (NavigateToPose.pose, MoveBase.target_pose, NavigateThroughPoses.poses).
- * A pose field left out is the origin, as rosbridge would fill it in.
+ * The poses a navigation goal leads to: the message itself when it is a pose ('self'), else every pose in
+ * the goal fields that hold poses (NavigateToPose.pose, MoveBase.target_pose, NavigateThroughPoses.poses,
+ * FollowPath.path). A pose field left out is the origin, as rosbridge would fill it in.
  */
 export function goalPoints(goal: unknown, poseFields: string[] | 'self'): GoalPoint[] {
   if (!isObject(goal)) return [];
-  if (poseFields === 'self') return [poseOf(goal) ?? { x: 0, y: 0, frame: '' }];
   const out: GoalPoint[] = [];
-  for (const f of poseFields) {
-    const v = goal[f];
-    if (Array.isArray(v)) for (const p of v) out.push(poseOf(p) ?? { x: 0, y: 0, frame: '' });
-    else out.push(poseOf(v) ?? { x: 0, y: 0, frame: '' });
+  const fields = poseFields === 'self' ? [null] : poseFields;
+  for (const f of fields) {
+    const v = f === null ? goal : goal[f];
+    const before = out.length;
+    posesIn(v, '', out);
+    if (out.length === before && (v === undefined || isObject(v))) out.push({ x: 0, y: 0, frame: '' });
   }
   return out;
 }
