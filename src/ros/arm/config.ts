@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { COLORS } from '../../../primitives/schemas.ts';
 import { RosName, parseConfig, readConfigJson } from '../config.ts';
+import { Interfaces, Unrehearsed } from '../interfaces/config.ts';
 
 // The arm config file (--config with --profile arm): where the robot's description, joint states,
 // controllers and perception are, the safety envelope, and the table. Every field has a default, unknown
@@ -110,6 +111,9 @@ export const ArmConfig = z.strictObject({
     })
     .default({ maxJointSpeed: 1.0, maxToolSpeed: 0.25, maxJointAccel: 2.0 }),
   rosVersion: z.union([z.literal('auto'), z.literal(1), z.literal(2)], { error: 'must be "auto", 1 or 2' }).default('auto'),
+  /** The robot's own services, topics and actions a program may reach, as for a mobile base. */
+  interfaces: Interfaces.default([]),
+  unrehearsed: Unrehearsed.default('approve'),
 });
 export type ArmConfig = z.infer<typeof ArmConfig>;
 export type DetectionsConfig = z.infer<typeof Detections>;

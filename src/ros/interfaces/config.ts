@@ -80,7 +80,7 @@ export type InterfaceEntry =
   | { kind: 'read'; primitive: string; doc?: string; name: string; type?: string; field?: string; maxAgeS: number };
 
 const Entry = RawEntry.transform((e): InterfaceEntry => {
-  const base = { primitive: e.primitive, doc: e.doc, type: e.type };
+  const base = { primitive: e.primitive, ...(e.doc !== undefined && { doc: e.doc }), ...(e.type !== undefined && { type: e.type }) };
   const motion = e.motion === undefined ? {} : { motion: e.motion };
   if (e.service) return { kind: 'service', ...base, name: e.service, timeoutS: e.timeoutS ?? INTERFACE_DEFAULTS.serviceTimeoutS, ...motion };
   if (e.topic) return { kind: 'topic', ...base, name: e.topic, maxRateHz: e.maxRateHz ?? INTERFACE_DEFAULTS.maxRateHz, ...motion };
