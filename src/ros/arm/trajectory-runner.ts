@@ -56,6 +56,11 @@ export class TrajectoryRunner {
 
   constructor(private readonly opts: RunnerOptions) {}
 
+  /** Whether a goal is out (running, or not yet settled). */
+  get busy(): boolean {
+    return this.active.size > 0;
+  }
+
   private goal(points: { q: readonly number[]; t: number }[]): TrajectoryGoalMsg {
     const goal = {
       trajectory: {
