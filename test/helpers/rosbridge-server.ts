@@ -109,6 +109,14 @@ function typeDefs(flavor: Flavor): Record<string, MsgDef> {
   };
 }
 
+/** rosapi/Topics for /rosapi/topics (rosapi_msgs/srv/Topics on ROS 2); std_srvs/Trigger for the others. */
+function serviceType(service: string, ros2: boolean): string {
+  const m = /^\/rosapi\/(\w+)$/.exec(service);
+  if (!m) return ros2 ? 'std_srvs/srv/Trigger' : 'std_srvs/Trigger';
+  const name = m[1]!.replace(/(^|_)(\w)/g, (_, __, c: string) => c.toUpperCase()).replace(/^GetRosVersion$/, 'GetROSVersion').replace(/^ActionServers$/, 'GetActionServers');
+  return ros2 ? `rosapi_msgs/srv/${name}` : `rosapi/${name}`;
+}
+
 /** "geometry_msgs/msg/Twist" and "geometry_msgs/Twist" name the same type, as in rosbridge. */
 const normalizeType = (t: string) => t.replace(/^([\w]+)\/msg\/([\w]+)$/, '$1/$2');
 
@@ -535,7 +543,7 @@ export class RosbridgeTestServer {
       case '/rosapi/services':
         return ok({ services: this.services() });
       case '/rosapi/service_type':
-        return ok({ type: this.services().includes(args.service) ? (ros2 ? 'rosapi_msgs/srv/Generic' : 'rosapi/Generic') : '' });
+        return ok({ type: this.services().includes(args.service) ? serviceType(args.service, ros2) : '' });
       case '/rosapi/action_servers': {
         if (ros2) return ok({ action_servers: [...this.actionServers.keys()] });
         // ROS 1's rosapi finds servers from their five topics; it may list one twice (as the real one does).
