@@ -1,6 +1,8 @@
 import { Euler, Matrix4, Quaternion, Vector3 } from 'three';
 import type { Vec3 } from '../../primitives/schemas.ts';
-import type { ArmModel } from '../../src/kinematics/arm-model.ts';
+import { readFileSync } from 'node:fs';
+import { loadArmModel, type ArmModel } from '../../src/kinematics/arm-model.ts';
+import { SIM_ARM_URDF } from '../../src/kinematics/sim-arm.ts';
 import { armTypes } from './ros-arm-messages.ts';
 import { RosbridgeTestServer, type BridgeOptions, type Flavor } from './rosbridge-server.ts';
 import { TestActionServer, type ServerGoal } from './test-action-server.ts';
@@ -341,6 +343,15 @@ export class TestArm {
 
 function seconds(t: any): number {
   return (t.secs ?? t.sec ?? 0) + (t.nsecs ?? t.nanosec ?? 0) / 1e9;
+}
+
+/** The simulator's own arm (the repo URDF) as a test robot: its URDF, model and joints with the gripper at home. */
+export function simulatorArm(): { urdf: string; model: ArmModel; joints: number[] } {
+  const urdf = readFileSync(SIM_ARM_URDF, 'utf8');
+  const model = loadArmModel(urdf, { baseFrame: 'base_link', toolFrame: 'tool0', toolOffset: { x: 0, y: 0, z: 0.16 } });
+  const joints = model.ik({ x: 0.4, y: 0, z: 0.3 }, [0, -1.2, 1.6, -2.0, -Math.PI / 2, 0]);
+  if (!joints) throw new Error('the simulator arm cannot reach home');
+  return { urdf, model, joints };
 }
 
 /** A test bridge with an arm behind it. */

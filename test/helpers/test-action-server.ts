@@ -14,6 +14,8 @@ export interface ServerGoal<G = any> {
   readonly goal: G;
   /** Whether a result went out. */
   readonly finished: boolean;
+  /** How it ended, once it did. */
+  readonly outcome: 'succeeded' | 'aborted' | 'rejected' | 'canceled' | null;
   accept(): void;
   reject(result?: object, text?: string): void;
   feedback(feedback: object): void;
@@ -183,6 +185,7 @@ export class TestActionServer<G = any> {
 
 class Ros1Goal<G> implements ServerGoal<G> {
   finished = false;
+  outcome: ServerGoal['outcome'] = null;
   constructor(
     private readonly server: TestActionServer<any>,
     readonly id: string,
@@ -192,6 +195,7 @@ class Ros1Goal<G> implements ServerGoal<G> {
   private end(status: number, result: object, text = ''): void {
     if (this.finished) return;
     this.finished = true;
+    this.outcome = status === ROS1.SUCCEEDED ? 'succeeded' : status === ROS1.ABORTED ? 'aborted' : status === ROS1.REJECTED ? 'rejected' : 'canceled';
     this.server.setRos1Status(this.id, status, text, result);
   }
 
@@ -217,6 +221,7 @@ class Ros1Goal<G> implements ServerGoal<G> {
 
 class Ros2Goal<G> implements ServerGoal<G> {
   finished = false;
+  outcome: ServerGoal['outcome'] = null;
   constructor(
     private readonly server: TestActionServer<G>,
     readonly client: number,
@@ -228,6 +233,7 @@ class Ros2Goal<G> implements ServerGoal<G> {
   private end(status: number, result: object): void {
     if (this.finished) return;
     this.finished = true;
+    this.outcome = status === ROS2.SUCCEEDED ? 'succeeded' : status === ROS2.ABORTED ? 'aborted' : 'canceled';
     this.server.ros2Result(this, status, result);
   }
 
@@ -235,6 +241,7 @@ class Ros2Goal<G> implements ServerGoal<G> {
   reject(): void {
     if (this.finished) return;
     this.finished = true;
+    this.outcome = 'rejected';
     this.server.ros2Rejected(this);
   }
   feedback(feedback: object): void {
