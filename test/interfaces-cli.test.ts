@@ -58,7 +58,7 @@ describe('wand run with declared interfaces', () => {
     expect(r.stdout).toContain('Unrehearsed motion approved by you: navigateTo.');
     expect(r.stdout).toMatch(/Output:\n {2}docked/);
     expect(robot.goals).toHaveLength(1);
-    expect(robot.goals[0]!.end).toBe('succeeded');
+    expect(robot.goals[0]!.outcome).toBe('succeeded');
   });
 });
 
@@ -66,10 +66,10 @@ describe('Ctrl-C during an action', () => {
   it('cancels the goal on the robot before wand exits', async () => {
     const allow = join(dir, 'allow.json');
     writeFileSync(allow, JSON.stringify({ geofence: { radius: 3 }, unrehearsed: 'allow', interfaces: [{ primitive: 'navigateTo', action: '/navigate_to_pose', timeoutS: 60 }] }));
-    const slow = new InterfaceRobot(bridge, { flavor: 'ros2', navSeconds: 60 });
+    const slowBridge = await RosbridgeTestServer.start({ flavor: 'ros2' });
+    const slow = new InterfaceRobot(slowBridge, { flavor: 'ros2', navSeconds: 60 });
     try {
-      const before = slow.goals.length;
-      const child = spawn(process.execPath, [WAND, 'run', program, '--backend', 'ros', '--url', bridge.url, '--config', allow, '--json', '--no-rehearse'], {
+      const child = spawn(process.execPath, [WAND, 'run', program, '--backend', 'ros', '--url', slowBridge.url, '--config', allow, '--json', '--no-rehearse'], {
         cwd: ROOT,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
@@ -78,16 +78,17 @@ describe('Ctrl-C during an action', () => {
       child.stdin.end();
       const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
       const end = performance.now() + 20_000;
-      while (slow.goals.length === before && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
+      while (slow.goals.length === 0 && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
       const goal = slow.goals.at(-1)!;
-      expect(goal.end).toBeUndefined();
+      expect(goal.outcome).toBeNull();
       child.kill('SIGINT');
       expect(await closed).toBe(1);
       expect(JSON.parse(stdout).error.kind).toBe('aborted');
       expect(slow.cancels.map((c) => c.id)).toContain(goal.id);
-      expect(goal.end).toBe('canceled');
+      expect(goal.outcome).toBe('canceled');
     } finally {
       slow.close();
+      await slowBridge.close();
     }
   });
 });

@@ -144,7 +144,7 @@ describe.each(['ros1', 'ros2'] as const)('declared interfaces over rosbridge (%s
     expect(robot.goals).toHaveLength(1);
     const sent = flavor === 'ros2' ? robot.goals[0]!.goal.pose : robot.goals[0]!.goal.target_pose;
     expect(sent.pose.position).toMatchObject({ x: 1, y: 0.5 });
-    expect(robot.goals[0]!.end).toBe('succeeded');
+    expect(robot.goals[0]!.outcome).toBe('succeeded');
     expect(progress.length).toBeGreaterThan(0);
     expect(progress[0]).toMatch(flavor === 'ros2' ? /^navigateTo: .*distance_remaining \d/ : /^navigateTo: base_position \(/);
     const call = r.calls.find((c) => c.primitive === 'navigateTo')!;
@@ -162,8 +162,8 @@ describe.each(['ros1', 'ros2'] as const)('declared interfaces over rosbridge (%s
     stop.abort(new WandError('aborted', 'stopped by Ctrl-C'));
     const r = await running;
     expect(r.error).toMatchObject({ kind: 'aborted' });
-    await until(() => robot.goals[0]!.end !== undefined);
-    expect(robot.goals[0]!.end).toBe('canceled');
+    await until(() => robot.goals[0]!.outcome !== null);
+    expect(robot.goals[0]!.outcome).toBe('canceled');
     expect(robot.cancels.map((c) => c.id)).toContain(robot.goals[0]!.id);
   });
 

@@ -18,6 +18,11 @@ export interface OpenBackend {
 
 /** A fresh simulated world for the options (a robot backend is opened by the ROS module). */
 export async function openSimulator(opts: BackendOptions): Promise<OpenBackend> {
+  if (opts.profile === 'arm') {
+    // The arm a config describes, simulated: try a program as the robot will take it.
+    const { openSimulatedArm } = await import('../ros/arm/simulated.ts');
+    return openSimulatedArm(opts);
+  }
   if (opts.world === 'tabletop') {
     const scene = opts.scenePath ? await loadSceneFile(opts.scenePath) : randomScene(opts.seed, { blocks: opts.blocks, bowls: opts.bowls });
     const backend = await createTabletopSim(scene);

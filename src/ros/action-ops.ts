@@ -54,6 +54,7 @@ export class Ros2ActionClient<G, F, R> extends GoalBook<G, F, R> {
     this.listeners.set(id, listener);
     // roslib's Ros emits every action_feedback / action_result frame under its operation id.
     this.link.ros.on(id, listener as never);
+    this.started(id, performance.now());
     this.link.ros.callOnConnection({ op: 'send_action_goal', id, action: this.name, action_type: this.actionType, args: goal, feedback: this.wantFeedback } as never);
   }
 

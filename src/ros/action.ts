@@ -41,6 +41,11 @@ export interface GoalHandle<R> {
   /** Unique per goal and client process (the actionlib goal id on ROS 1, the rosbridge operation id on ROS 2). */
   readonly id: string;
   readonly done: Promise<GoalOutcome<R>>;
+  /**
+   * performance.now() of the transmission the server took: on ROS 1 the last publish before the goal was
+   * acknowledged (an earlier copy may have been lost), on ROS 2 the send. Never rejects; pending until then.
+   */
+  readonly started: Promise<number>;
   /** Asks the server to cancel; the goal still settles with whatever the server reports. */
   cancel(): void;
 }
@@ -84,6 +89,7 @@ export function newGoalId(): string {
 }
 
 interface Pending<F, R> {
+  started(at: number): void;
   resolve(outcome: GoalOutcome<R>): void;
   reject(err: unknown): void;
   onFeedback?: (feedback: F) => void;
@@ -115,7 +121,8 @@ export abstract class GoalBook<G, F, R> implements ActionClient<G, F, R> {
 
   send(goal: G, opts: GoalOptions<F>): GoalHandle<R> {
     const id = newGoalId();
-    const handle: GoalHandle<R> = { id, done: undefined as never, cancel: () => this.cancel(id) };
+    let started!: (at: number) => void;
+    const handle: GoalHandle<R> = { id, done: undefined as never, started: new Promise((r) => (started = r)), cancel: () => this.cancel(id) };
     (handle as { done: Promise<GoalOutcome<R>> }).done = new Promise<GoalOutcome<R>>((resolve, reject) => {
       if (opts.signal?.aborted) return reject(abortReason(opts.signal));
       if (!this.link.isUp) return reject(new ActionCallError('disconnected', `${this.name}: not connected to rosbridge; the goal was not sent`));
@@ -129,6 +136,7 @@ export abstract class GoalBook<G, F, R> implements ActionClient<G, F, R> {
       };
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
+        started,
         resolve,
         reject,
         onFeedback: opts.onFeedback,
@@ -163,6 +171,11 @@ export abstract class GoalBook<G, F, R> implements ActionClient<G, F, R> {
     this.forget(id);
     if (outcome instanceof Error) p.reject(outcome);
     else p.resolve(outcome);
+  }
+
+  /** The transport's report of when the server took the goal (see GoalHandle.started). */
+  protected started(id: string, at: number): void {
+    this.pending.get(id)?.started(at);
   }
 
   protected feedback(id: string, feedback: F): void {

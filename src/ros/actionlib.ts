@@ -42,6 +42,8 @@ interface GoalStatusMsg {
 interface Sending {
   message: unknown;
   since: number;
+  /** performance.now() of the last publish. */
+  lastSent: number;
   acked: boolean;
   timer: NodeJS.Timeout | null;
 }
@@ -87,7 +89,7 @@ export class ActionlibClient<G, F, R> extends GoalBook<G, F, R> {
   }
 
   protected transmit(id: string, goal: G): void {
-    this.sending.set(id, { message: { goal_id: { stamp: ZERO_TIME, id }, goal }, since: performance.now(), acked: false, timer: null });
+    this.sending.set(id, { message: { goal_id: { stamp: ZERO_TIME, id }, goal }, since: performance.now(), lastSent: 0, acked: false, timer: null });
     this.attempt(id);
   }
 
@@ -101,7 +103,10 @@ export class ActionlibClient<G, F, R> extends GoalBook<G, F, R> {
       return this.settle(id, new ActionCallError('unacknowledged', `${this.name}: the action server did not take the goal within ${this.ackTimeoutMs} ms (${why}); is the controller running?`));
     }
     // Before the server's status has come through, a goal could be lost: wait for it.
-    if (this.statusAt && this.link.isUp) this.goalTopic.publish(s.message);
+    if (this.statusAt && this.link.isUp) {
+      this.goalTopic.publish(s.message);
+      s.lastSent = performance.now();
+    }
     s.timer = setTimeout(() => this.attempt(id), this.statusAt ? REPUBLISH_MS : 20);
   }
 
@@ -109,6 +114,7 @@ export class ActionlibClient<G, F, R> extends GoalBook<G, F, R> {
     const s = this.sending.get(id);
     if (!s || s.acked) return;
     s.acked = true;
+    this.started(id, s.lastSent || performance.now());
     if (s.timer) clearTimeout(s.timer);
     s.timer = null;
   }

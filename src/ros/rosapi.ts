@@ -77,7 +77,7 @@ export class Rosapi {
   async services(): Promise<NamedType[]> {
     const r = await this.call<{ services?: string[] }>('services');
     const names = [...new Set(r.services ?? [])];
-    const types = await Promise.all(names.map((service) => this.call<{ type?: string }>('service_type', { service }).then((t) => t.type ?? '', () => '')));
+    const types = await mapLimited(names, (service) => this.call<{ type?: string }>('service_type', { service }).then((t) => t.type ?? '', () => ''));
     return uniqueSorted(names.map((name, i) => ({ name, type: types[i]! })));
   }
 
@@ -94,7 +94,7 @@ export class Rosapi {
       const goalType = (name: string) => known.find((t) => t.name === `${name}/goal`)?.type ?? '';
       return uniqueSorted(names.map((name) => ({ name, type: goalType(name).replace(/ActionGoal$/, '') })));
     }
-    const types = await Promise.all(names.map((action) => this.call<{ type?: string }>('action_type', { action }).then((t) => t.type ?? '', () => '')));
+    const types = await mapLimited(names, (action) => this.call<{ type?: string }>('action_type', { action }).then((t) => t.type ?? '', () => ''));
     return uniqueSorted(names.map((name, i) => ({ name, type: types[i]! })));
   }
 
@@ -111,4 +111,18 @@ function uniqueSorted(items: NamedType[]): NamedType[] {
   const byName = new Map<string, NamedType>();
   for (const item of items) if (!byName.has(item.name) || !byName.get(item.name)!.type) byName.set(item.name, item);
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Type look-ups a few at a time: a robot may have hundreds of services, and rosapi answers one by one. */
+async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>, limit = 8): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

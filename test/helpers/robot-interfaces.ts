@@ -1,4 +1,5 @@
 import type { FieldType, Flavor, MsgDef, RosbridgeTestServer } from './rosbridge-server.ts';
+import { TestActionServer, type ServerGoal } from './test-action-server.ts';
 
 // The robot's own interfaces for the test rosbridge server, and rosapi's introspection of them exactly as
 // a real rosapi answers it (rosbridge_suite's rosapi/objectutils.py):
@@ -9,8 +10,9 @@ import type { FieldType, Flavor, MsgDef, RosbridgeTestServer } from './rosbridge
 // - ROS 2 names fields float/double/boolean, nested builtin_interfaces/Time {sec, nanosec}, typedefs drop the
 //   `/msg/` (`std_msgs/ColorRGBA`, `std_srvs/Trigger_Request`, `nav2_msgs/NavigateToPose_Goal`), and its
 //   constnames also hold SLOT_TYPES and every field accessor.
-// The robot: /dock (std_srvs/Trigger), a status light on /light/color (std_msgs/ColorRGBA), a battery on
-// /battery_state (sensor_msgs/BatteryState), /cmd_vel, and a navigation action with feedback: move_base
+// The robot, plugged into the bridge as an extension: /dock (std_srvs/Trigger), a status light on
+// /light/color (std_msgs/ColorRGBA), a battery on /battery_state (sensor_msgs/BatteryState), /cmd_vel,
+// and a navigation action with feedback on the shared test action server: move_base
 // (move_base_msgs/MoveBase, actionlib topics) on ROS 1, navigate_to_pose (nav2_msgs/action/NavigateToPose,
 // rosbridge's action operations) on ROS 2.
 
@@ -215,7 +217,11 @@ export class RosapiTypes {
     const out: Record<string, MsgDef> = {};
     for (const [type, spec] of Object.entries(this.specs)) {
       if (type.startsWith('builtin_interfaces/')) continue;
-      out[type] = Object.fromEntries(spec.fields.map(([n, t, len]) => [n, field(t, len ?? -1)]));
+      const def = Object.fromEntries(spec.fields.map(([n, t, len]) => [n, field(t, len ?? -1)]));
+      out[type] = def;
+      // The test action server names an action's parts the ROS 1 way (NavigateToPoseGoal).
+      const part = /^(.*)_(Goal|Result|Feedback)$/.exec(type);
+      if (part) out[`${part[1]}${part[2]}`] = def;
     }
     return out;
   }
@@ -231,26 +237,15 @@ export interface InterfaceRobotOptions {
   navOutcome?: 'succeed' | 'abort' | 'reject';
 }
 
-interface NavGoal {
-  id: string;
-  goal: any;
-  client: number;
-  /** ms (server clock) it arrived, and how it ended. */
-  t: number;
-  end?: 'succeeded' | 'aborted' | 'canceled' | 'rejected';
-  endT?: number;
-  timer?: NodeJS.Timeout;
-}
-
 /** The robot's declared-interface side on a test rosbridge: its nodes and rosapi's introspection of them. */
 export class InterfaceRobot {
   readonly types: RosapiTypes;
   readonly light: { t: number; msg: any }[] = [];
   readonly twists: { t: number; msg: any }[] = [];
   readonly dockCalls: any[] = [];
-  readonly goals: NavGoal[] = [];
   readonly cancels: { t: number; id: string }[] = [];
   battery = { percentage: 0.8, publishing: true };
+  readonly nav: TestActionServer;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly opts: Required<InterfaceRobotOptions>;
 
@@ -260,50 +255,70 @@ export class InterfaceRobot {
   ) {
     this.opts = { flavor: 'ros1', batteryHz: 20, navSeconds: 0.4, navOutcome: 'succeed', ...opts };
     this.types = new RosapiTypes(this.opts.flavor);
-    bridge.addTypes(this.types.bridgeDefs());
     const ros2 = this.opts.flavor === 'ros2';
     const msg = (t: string) => (ros2 ? t.replace('/', '/msg/') : t);
-    bridge.setTopicType('/light/color', msg('std_msgs/ColorRGBA'));
-    bridge.setTopicType('/battery_state', msg('sensor_msgs/BatteryState'));
-    bridge.listeners.set('/light/color', (m) => this.light.push({ t: bridge.elapsedMs(), msg: m }));
-    bridge.listeners.set('/cmd_vel', (m) => this.twists.push({ t: bridge.elapsedMs(), msg: m }));
-    this.installRosapi();
-    bridge.services.set('/dock', (args) => {
-      this.dockCalls.push(args);
-      return { success: true, message: 'docked' };
+    bridge.extend({
+      types: this.types.bridgeDefs(),
+      topics: { '/light/color': msg('std_msgs/ColorRGBA'), '/battery_state': msg('sensor_msgs/BatteryState') },
+      services: {
+        '/dock': {
+          type: ros2 ? 'std_srvs/srv/Trigger' : 'std_srvs/Trigger',
+          call: (args) => {
+            this.dockCalls.push(args);
+            return { success: true, message: 'docked' };
+          },
+        },
+        ...this.rosapi(),
+      },
+      onPublish: (topic, m) => {
+        if (topic === '/light/color') this.light.push({ t: bridge.elapsedMs(), msg: m });
+        if (topic === '/cmd_vel') this.twists.push({ t: bridge.elapsedMs(), msg: m });
+      },
     });
     if (this.opts.batteryHz > 0) this.timers.push(setInterval(() => this.publishBattery(), 1000 / this.opts.batteryHz));
-    if (ros2) this.installNav2();
-    else this.installMoveBase();
+    this.nav = new TestActionServer(bridge, this.navName, ros2 ? 'nav2_msgs/NavigateToPose' : 'move_base_msgs/MoveBase', {
+      onGoal: (g) => this.execute(g),
+      onCancel: (g) => {
+        this.cancels.push({ t: bridge.elapsedMs(), id: g.id });
+        g.canceled(this.result('canceled'));
+      },
+    });
   }
 
   get navName(): string {
     return this.opts.flavor === 'ros2' ? '/navigate_to_pose' : '/move_base';
   }
 
-  private installRosapi(): void {
-    const b = this.bridge;
+  /** Every navigation goal received, in order. */
+  get goals(): readonly ServerGoal[] {
+    return this.nav.received;
+  }
+
+  /** rosapi's introspection services, as the robot's rosapi node answers them. */
+  private rosapi(): Record<string, { type: string; call(args: any): unknown }> {
     const ros2 = this.opts.flavor === 'ros2';
-    b.services.set('/rosapi/topic_type', ({ topic }) => ({ type: b.topicTypeOf(topic) ?? '' }));
-    b.services.set('/rosapi/service_type', ({ service }) => ({ type: service === '/dock' ? (ros2 ? 'std_srvs/srv/Trigger' : 'std_srvs/Trigger') : '' }));
-    b.services.set('/rosapi/services', () => ({ services: ['/dock', '/rosapi/topic_type', '/rosapi/service_type', '/rosapi/message_details'] }));
-    const published = new Set(['/battery_state', '/odom', '/scan', '/move_base/status', '/move_base/feedback', '/move_base/result']);
-    b.services.set('/rosapi/publishers', ({ topic }) => ({ publishers: published.has(topic) ? ['/robot_node'] : ['/rosbridge_websocket'] }));
-    if (!ros2) b.services.set('/rosapi/action_servers', () => ({ action_servers: ['move_base'] }));
-    b.services.set('/rosapi/message_details', ({ type }) => ({ typedefs: this.types.messageDetails(type) }));
-    const srv = (part: 'Request' | 'Response') => ({ type }: { type: string }) => {
+    const b = this.bridge;
+    const srv = (name: string) => (ros2 ? `rosapi_msgs/srv/${name}` : `rosapi/${name}`);
+    const published = new Set(['/battery_state', '/odom', '/scan', `${this.navName}/status`, `${this.navName}/feedback`, `${this.navName}/result`]);
+    const part = (p: 'Request' | 'Response') => ({ type }: { type: string }) => {
       const name = type.replace('/srv/', '/');
-      return { typedefs: this.types.partDetails(ros2 ? `${name}_${part}` : `${name}${part}`) };
+      return { typedefs: this.types.partDetails(ros2 ? `${name}_${p}` : `${name}${p}`) };
     };
-    b.services.set('/rosapi/service_request_details', srv('Request'));
-    b.services.set('/rosapi/service_response_details', srv('Response'));
-    if (!ros2) return;
-    b.services.set('/rosapi/get_ros_version', () => ({ version: 2, distro: 'jazzy' }));
-    b.services.set('/rosapi/action_servers', () => ({ action_servers: ['/navigate_to_pose'] }));
-    b.services.set('/rosapi/action_type', ({ action }) => ({ type: action === '/navigate_to_pose' ? 'nav2_msgs/action/NavigateToPose' : '' }));
-    for (const part of ['Goal', 'Result', 'Feedback'] as const) {
-      b.services.set(`/rosapi/action_${part.toLowerCase()}_details`, ({ type }) => ({ typedefs: this.types.partDetails(`${type.replace('/action/', '/')}_${part}`) }));
+    const out: Record<string, { type: string; call(args: any): unknown }> = {
+      '/rosapi/topic_type': { type: srv('TopicType'), call: ({ topic }) => ({ type: b.topicTypeOf(topic) ?? '' }) },
+      '/rosapi/publishers': { type: srv('Publishers'), call: ({ topic }) => ({ publishers: published.has(topic) ? ['/robot_node'] : ['/rosbridge_websocket'] }) },
+      '/rosapi/message_details': { type: srv('MessageDetails'), call: ({ type }) => ({ typedefs: this.types.messageDetails(type) }) },
+      '/rosapi/service_request_details': { type: srv('ServiceRequestDetails'), call: part('Request') },
+      '/rosapi/service_response_details': { type: srv('ServiceResponseDetails'), call: part('Response') },
+    };
+    if (!ros2) return out;
+    for (const p of ['Goal', 'Result', 'Feedback'] as const) {
+      out[`/rosapi/action_${p.toLowerCase()}_details`] = {
+        type: srv(`Action${p}Details`),
+        call: ({ type }) => ({ typedefs: this.types.partDetails(`${type.replace('/action/', '/')}_${p}`) }),
+      };
     }
+    return out;
   }
 
   private header(frame = ''): unknown {
@@ -315,7 +330,7 @@ export class InterfaceRobot {
 
   private publishBattery(): void {
     if (!this.battery.publishing) return;
-    this.bridge.publishFromRobot('/battery_state', {
+    this.bridge.publish('/battery_state', {
       header: this.header('battery'),
       voltage: 12.1,
       percentage: this.battery.percentage,
@@ -325,105 +340,35 @@ export class InterfaceRobot {
     });
   }
 
-  /** Feedback for a goal `fraction` of the way (the pose moves toward the goal). */
-  private progressPose(g: NavGoal, fraction: number): { pose: unknown; remaining: number } {
-    const target = (this.opts.flavor === 'ros2' ? g.goal.pose : g.goal.target_pose)?.pose?.position ?? { x: 0, y: 0 };
-    const x = (target.x ?? 0) * fraction;
-    const y = (target.y ?? 0) * fraction;
-    const remaining = Math.hypot((target.x ?? 0) - x, (target.y ?? 0) - y);
-    return { pose: { header: this.header('map'), pose: { position: { x, y, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } }, remaining };
+  private result(how: 'succeeded' | 'aborted' | 'canceled'): object {
+    if (this.opts.flavor === 'ros1') return {};
+    return how === 'aborted' ? { error_code: 9001, error_msg: 'no valid path' } : { error_code: 0, error_msg: '' };
   }
 
-  /** Runs a goal over navSeconds with feedback every 50 ms; `report` sends feedback and the end on the wire. */
-  private execute(g: NavGoal, report: { feedback(fraction: number): void; end(how: NonNullable<NavGoal['end']>): void }): void {
-    if (this.opts.navOutcome === 'reject') return report.end('rejected');
+  /** A goal runs over navSeconds, with feedback every 50 ms while the pose moves toward the target. */
+  private execute(g: ServerGoal): void {
+    if (this.opts.navOutcome === 'reject') return g.reject();
+    g.accept();
+    const ros2 = this.opts.flavor === 'ros2';
+    const target = (ros2 ? g.goal.pose : g.goal.target_pose)?.pose?.position ?? { x: 0, y: 0 };
     const started = performance.now();
     const tick = () => {
-      if (g.end) return;
-      const fraction = Math.min(1, (performance.now() - started) / (this.opts.navSeconds * 1000));
-      report.feedback(fraction);
-      if (fraction >= 1) return report.end(this.opts.navOutcome === 'abort' ? 'aborted' : 'succeeded');
-      g.timer = setTimeout(tick, 50);
+      if (g.finished) return;
+      const f = Math.min(1, (performance.now() - started) / (this.opts.navSeconds * 1000));
+      const x = (target.x ?? 0) * f;
+      const y = (target.y ?? 0) * f;
+      const pose = { header: this.header('map'), pose: { position: { x, y, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } };
+      const remaining = Math.hypot((target.x ?? 0) - x, (target.y ?? 0) - y);
+      g.feedback(ros2 ? { current_pose: pose, number_of_recoveries: 0, distance_remaining: remaining } : { base_position: pose });
+      if (f < 1) return void this.timers.push(setTimeout(tick, 50));
+      if (this.opts.navOutcome === 'abort') g.abort(this.result('aborted'), 'no valid path');
+      else g.succeed(this.result('succeeded'));
     };
-    g.timer = setTimeout(tick, 20);
-  }
-
-  private finish(g: NavGoal, how: NonNullable<NavGoal['end']>): boolean {
-    if (g.end) return false;
-    if (g.timer) clearTimeout(g.timer);
-    g.end = how;
-    g.endT = this.bridge.elapsedMs();
-    return true;
-  }
-
-  /** ROS 1: move_base over actionlib's topics; the status list goes out at 10 Hz. */
-  private installMoveBase(): void {
-    const b = this.bridge;
-    const ns = '/move_base';
-    b.setTopicType(`${ns}/goal`, 'move_base_msgs/MoveBaseActionGoal');
-    b.setTopicType(`${ns}/cancel`, 'actionlib_msgs/GoalID');
-    b.setTopicType(`${ns}/status`, 'actionlib_msgs/GoalStatusArray');
-    b.setTopicType(`${ns}/feedback`, 'move_base_msgs/MoveBaseActionFeedback');
-    b.setTopicType(`${ns}/result`, 'move_base_msgs/MoveBaseActionResult');
-    const code = { active: 1, canceled: 2, succeeded: 3, aborted: 4, rejected: 5 } as const;
-    const status = (g: NavGoal) => ({ goal_id: { stamp: { secs: 0, nsecs: 0 }, id: g.id }, status: g.end ? code[g.end] : code.active, text: g.end ?? '' });
-    this.timers.push(
-      setInterval(() => b.publishFromRobot(`${ns}/status`, { header: this.header(), status_list: this.goals.filter((g) => !g.endT || b.elapsedMs() - g.endT < 2000).map(status) }), 100),
-    );
-    const end = (g: NavGoal, how: NonNullable<NavGoal['end']>) => {
-      if (this.finish(g, how)) b.publishFromRobot(`${ns}/result`, { header: this.header(), status: status(g), result: {} });
-    };
-    b.listeners.set(`${ns}/goal`, (m) => {
-      if (this.goals.some((g) => g.id === m.goal_id.id)) return; // actionlib ignores a goal id it has
-      const g: NavGoal = { id: m.goal_id.id, goal: m.goal, client: 0, t: b.elapsedMs() };
-      this.goals.push(g);
-      this.execute(g, {
-        feedback: (f) => b.publishFromRobot(`${ns}/feedback`, { header: this.header(), status: status(g), feedback: { base_position: this.progressPose(g, f).pose } }),
-        end: (how) => end(g, how),
-      });
-    });
-    b.listeners.set(`${ns}/cancel`, (m) => {
-      this.cancels.push({ t: b.elapsedMs(), id: m.id });
-      for (const g of this.goals) if (!g.end && (m.id === '' || m.id === g.id)) end(g, 'canceled');
-    });
-  }
-
-  /** ROS 2: navigate_to_pose over rosbridge's send_action_goal / cancel_action_goal operations. */
-  private installNav2(): void {
-    const b = this.bridge;
-    const statusCode = { succeeded: 4, canceled: 5, aborted: 6 } as const;
-    const end = (g: NavGoal, how: NonNullable<NavGoal['end']>) => {
-      if (!this.finish(g, how)) return;
-      const action = '/navigate_to_pose';
-      if (how === 'rejected') return b.sendTo(g.client, { op: 'action_result', id: g.id, action, values: 'Action goal was rejected', result: false });
-      const values = { error_code: how === 'aborted' ? 9001 : 0, error_msg: how === 'aborted' ? 'no valid path' : '' };
-      b.sendTo(g.client, { op: 'action_result', id: g.id, action, values, status: statusCode[how], result: true });
-    };
-    b.ops.set('send_action_goal', (client, frame) => {
-      if (frame.action !== '/navigate_to_pose') {
-        return b.sendTo(client, { op: 'action_result', id: frame.id, action: frame.action, values: 'No action server available', result: false });
-      }
-      const g: NavGoal = { id: frame.id, goal: frame.args ?? {}, client, t: b.elapsedMs() };
-      this.goals.push(g);
-      this.execute(g, {
-        feedback: (f) => {
-          if (!frame.feedback) return;
-          const { pose, remaining } = this.progressPose(g, f);
-          const values = { current_pose: pose, navigation_time: { sec: 0, nanosec: 0 }, estimated_time_remaining: { sec: 0, nanosec: 0 }, number_of_recoveries: 0, distance_remaining: remaining };
-          b.sendTo(client, { op: 'action_feedback', id: g.id, action: frame.action, values });
-        },
-        end: (how) => end(g, how),
-      });
-    });
-    b.ops.set('cancel_action_goal', (_client, frame) => {
-      this.cancels.push({ t: b.elapsedMs(), id: frame.id });
-      const g = this.goals.find((x) => x.id === frame.id);
-      if (g) end(g, 'canceled');
-    });
+    this.timers.push(setTimeout(tick, 20));
   }
 
   close(): void {
-    for (const t of this.timers) clearInterval(t);
-    for (const g of this.goals) if (g.timer) clearTimeout(g.timer);
+    for (const t of this.timers) clearTimeout(t);
+    this.nav.close();
   }
 }

@@ -1,0 +1,99 @@
+import { WandError } from '../core/errors.ts';
+import type { Vec3 } from '../../primitives/schemas.ts';
+import type { JointInfo, LinePlan, ToolPose } from './arm-model.ts';
+import type { IkSolver, PoseGoal } from './ik-solver.ts';
+import { fromRotationVector, mul3, rotationVector, transpose3 } from './rigid-transform.ts';
+
+// A straight fingertip line as joint waypoints. Each waypoint is solved from the one before, so the arm stays
+// in its elbow and wrist branch; a step whose joints jump is split in two until it is tiny, and a jump that
+// does not shrink with the step is a flip (or a singularity), which fails the plan rather than whipping a
+// joint round mid-move.
+
+/** Tool travel between waypoints, metres. */
+const STEP = 0.01;
+/** Tool rotation between waypoints (when the start is not yet top-down), radians. */
+const ANGLE_STEP = 0.05;
+/** A joint moving more than this (rad or m) in one step gets the step split. */
+const MAX_JOINT_STEP = 0.1;
+/** Splits per step before a jump counts as a flip: 1 cm / 2⁶ ≈ 0.16 mm. */
+const MAX_SPLITS = 6;
+/** Iterations for one waypoint seeded from its neighbour (it converges in a handful). */
+const STEP_ITERATIONS = 40;
+
+const fmt = (p: Vec3) => `(${p.x.toFixed(3)}, ${p.y.toFixed(3)}, ${p.z.toFixed(3)})`;
+
+export interface LinePlanner {
+  solver: IkSolver;
+  joints: readonly JointInfo[];
+  pose(q: readonly number[]): ToolPose;
+}
+
+export function planStraightLine(arm: LinePlanner, from: readonly number[], to: Vec3, targetRotation: readonly number[]): LinePlan {
+  const start = arm.pose(from);
+  const p0 = start.position;
+  const delta = { x: to.x - p0.x, y: to.y - p0.y, z: to.z - p0.z };
+  const length = Math.hypot(delta.x, delta.y, delta.z);
+  // Orientation from the start's to the target's, about one fixed axis of the tool (usually no turn at all).
+  const turn = rotationVector(mul3(transpose3(start.rotation), targetRotation)) as number[];
+  const angle = Math.hypot(turn[0], turn[1], turn[2]);
+  const steps = Math.max(1, Math.ceil(length / STEP - 1e-9), Math.ceil(angle / ANGLE_STEP - 1e-9));
+
+  const pointAt = (s: number): Vec3 => s === 1 ? { ...to } : ({ x: p0.x + delta.x * s, y: p0.y + delta.y * s, z: p0.z + delta.z * s });
+  const goalAt = (s: number): PoseGoal => {
+    const p = pointAt(s);
+    const rotation = angle < 1e-12 ? start.rotation : mul3(start.rotation, fromRotationVector(turn.map((v) => v * s)));
+    return { position: [p.x, p.y, p.z], rotation: s === 1 ? targetRotation : rotation };
+  };
+
+  const joints: number[][] = [[...from]];
+  const points: Vec3[] = [p0];
+  const failure = (s: number, why: 'reach' | 'flip', q: readonly number[], next?: readonly number[]): WandError => {
+    const at = pointAt(s);
+    if (!arm.solver.solveNearest(goalAt(1), from)) {
+      return new WandError('workspace', `the tool point ${fmt(to)} is out of the arm's reach with the gripper pointing down (within its joint limits)`);
+    }
+    if (why === 'reach') {
+      return new WandError(
+        'workspace',
+        `the straight line from ${fmt(p0)} to ${fmt(to)} leaves the arm's reach or joint limits near ${fmt(at)}; go round through another point`,
+      );
+    }
+    let worst = 0;
+    for (let i = 1; i < q.length; i++) if (Math.abs(next![i] - q[i]) > Math.abs(next![worst] - q[worst])) worst = i;
+    return new WandError(
+      'workspace',
+      `the straight line from ${fmt(p0)} to ${fmt(to)} would flip joint "${arm.joints[worst].name}" near ${fmt(at)} ` +
+        `(a singularity or a change of arm configuration); go round through another point`,
+    );
+  };
+
+  // Solves s0 → s1 from q0 (whose predecessor step was `velocity`), appending the waypoints.
+  const advance = (q0: readonly number[], s0: number, s1: number, splits: number, velocity: readonly number[] | null): number[] => {
+    const seed = velocity ? q0.map((q, i) => q + velocity[i]) : q0;
+    const q1 = arm.solver.solve(goalAt(s1), seed, STEP_ITERATIONS) ?? (velocity ? arm.solver.solve(goalAt(s1), q0, STEP_ITERATIONS) : null);
+    let jump = Infinity;
+    if (q1) {
+      jump = 0;
+      for (let i = 0; i < q1.length; i++) jump = Math.max(jump, Math.abs(q1[i] - q0[i]));
+    }
+    if (q1 && jump <= MAX_JOINT_STEP) {
+      joints.push(q1);
+      points.push(pointAt(s1));
+      return q1;
+    }
+    if (splits >= MAX_SPLITS) throw failure(s1, q1 ? 'flip' : 'reach', q0, q1 ?? undefined);
+    const mid = (s0 + s1) / 2;
+    const qm = advance(q0, s0, mid, splits + 1, null);
+    return advance(qm, mid, s1, splits + 1, null);
+  };
+
+  let q: readonly number[] = from;
+  let velocity: number[] | null = null;
+  for (let k = 1; k <= steps; k++) {
+    const next = advance(q, (k - 1) / steps, k / steps, 0, velocity);
+    // The next waypoint is seeded ahead along the joint motion so far: fewer iterations per step.
+    velocity = next.map((v, i) => v - q[i]);
+    q = next;
+  }
+  return { joints, points };
+}
