@@ -92,3 +92,32 @@ describe('Ctrl-C during an action', () => {
     }
   });
 });
+
+describe('wand ros inspect with names', () => {
+  it('lists the robot and prints a ready interfaces entry for each name given', async () => {
+    const r = await wand(['ros', 'inspect', '--url', bridge.url, '/dock', '/battery_state', '/navigate_to_pose', '/light/color']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Services \(\d+\):[\s\S]*\/dock +std_srvs\/srv\/Trigger/);
+    expect(r.stdout).toMatch(/Actions \(1\):\n {2}\/navigate_to_pose +nav2_msgs\/action\/NavigateToPose/);
+    const snippet = r.stdout.slice(r.stdout.indexOf('"interfaces": ['));
+    expect(snippet.split('\n').slice(0, 5)).toEqual([
+      '"interfaces": [',
+      '  { "primitive": "dock", "service": "/dock", "type": "std_srvs/srv/Trigger", "doc": "Call /dock.", "timeoutS": 10 },',
+      '  { "primitive": "batteryState", "read": "/battery_state", "type": "sensor_msgs/msg/BatteryState", "doc": "The latest message on /battery_state.", "maxAgeS": 5 },',
+      '  { "primitive": "navigateToPose", "action": "/navigate_to_pose", "type": "nav2_msgs/action/NavigateToPose", "doc": "Send a goal to /navigate_to_pose and wait for its result.", "timeoutS": 60, "motion": true },',
+      '  { "primitive": "lightColor", "topic": "/light/color", "type": "std_msgs/msg/ColorRGBA", "doc": "Publish on /light/color.", "maxRateHz": 10 }',
+    ]);
+  });
+
+  it('--json carries the entries; a name the robot lacks is reported and exits 1', async () => {
+    const r = await wand(['ros', 'inspect', '--url', bridge.url, '--json', '/dock', '/no_such_thing']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not on the robot (no such topic, service or action): /no_such_thing');
+    const out = JSON.parse(r.stdout);
+    expect(out.interfaces).toEqual([{ primitive: 'dock', service: '/dock', type: 'std_srvs/srv/Trigger', doc: 'Call /dock.', timeoutS: 10 }]);
+    expect(out.unknown).toEqual(['/no_such_thing']);
+    const bad = await wand(['ros', 'inspect', '--url', bridge.url, 'not a name']);
+    expect(bad.code).toBe(2);
+  });
+});
