@@ -301,3 +301,30 @@ describe('ready interfaces entries for wand ros inspect', () => {
     expect(target.primitives.map((p) => p.name)).toEqual(expect.arrayContaining(['dock', 'lightColor', 'batteryState', nav.primitive, 'cmdVel']));
   });
 });
+
+describe('an arm with declared interfaces', () => {
+  it('opens them like a mobile base: real on the robot, stand-ins in its twin and in the simulated arm', async () => {
+    const { simulatorArm, startArmBridge } = await import('./helpers/ros-arm.ts');
+    const { bridge } = await startArmBridge({ flavor: 'ros2', ...simulatorArm(), objects: [] });
+    const robot = new InterfaceRobot(bridge, { flavor: 'ros2' });
+    cleanup.push(
+      () => bridge.close(),
+      () => robot.close(),
+    );
+    const path = join(dir, 'arm.json');
+    writeFileSync(path, JSON.stringify({ profile: 'arm', objects: { names: {} }, interfaces: [{ primitive: 'batteryLevel', read: '/battery_state', field: 'percentage' }, { primitive: 'dock', service: '/dock' }] }));
+    const target = await openRosRobot({ world: 'tabletop', profile: 'arm', seed: 0, backend: 'ros', url: bridge.url, configPath: path, rehearse: true });
+    cleanup.push(() => target.backend.dispose());
+    expect(target.primitives.map((p) => p.name)).toEqual(expect.arrayContaining(['pick', 'putOn', 'batteryLevel', 'dock']));
+    const r = await run(target, 'print(batteryLevel().value, dock().success);');
+    expect(r.error).toBeNull();
+    expect(r.output).toEqual(['0.8 true']);
+    expect(r.rehearsal).toMatchObject({ ok: true, output: ['0 false'], notSimulated: ['batteryLevel', 'dock'] });
+
+    const simulated = await openSimulator({ world: 'tabletop', profile: 'arm', seed: 0, backend: 'sim', configPath: path, rehearse: true });
+    cleanup.push(() => simulated.backend.dispose());
+    const s = await run(simulated, 'print(batteryLevel().value);');
+    expect(s.output).toEqual(['null']);
+    expect(s.calls[0]).toMatchObject({ primitive: 'batteryLevel', notSimulated: true });
+  });
+});

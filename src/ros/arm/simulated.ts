@@ -5,6 +5,7 @@ import type { OpenBackend } from '../../backends/open.ts';
 import type { BackendOptions } from '../../backends/options.ts';
 import { WandError } from '../../core/errors.ts';
 import { loadArmModel, simArmModel, type ArmModel } from '../../kinematics/arm-model.ts';
+import { simulatedInterfaces } from '../interfaces/build.ts';
 import { loadArmConfig, type ArmConfig } from './config.ts';
 import { armLimits } from './limits.ts';
 import { TableFrame } from './table-frame.ts';
@@ -28,7 +29,9 @@ export async function openSimulatedArm(opts: BackendOptions): Promise<OpenBacken
   const { limits, envelope } = armLimits(config, model);
   const twin = await createArmTwin({ model, joints, objects, frame, envelope, limits });
   const what = typeof config.robotDescription === 'object' ? config.robotDescription.file : "the simulator's arm";
-  return { backend: twin.backend, primitives: primitivesFor('tabletop'), label: `simulated arm (${what}, ${scenePath ? `scene ${scenePath}` : `seed ${opts.seed}`})` };
+  const label = `simulated arm (${what}, ${scenePath ? `scene ${scenePath}` : `seed ${opts.seed}`})`;
+  // Its declared interfaces are answered by stand-ins, as in a rehearsal.
+  return { backend: twin.backend, ...simulatedInterfaces(primitivesFor('tabletop'), config), label };
 }
 
 async function modelFor(config: ArmConfig): Promise<ArmModel> {
