@@ -10,9 +10,9 @@ Infinity`;
 
 /** ES2022 standard globals (the sandbox has these), what the sandbox maps onto primitives, and host globals. */
 const GLOBALS = `globalThis Object Function Array Number Boolean String Symbol BigInt Math JSON Date RegExp Error EvalError RangeError
-ReferenceError SyntaxError TypeError URIError AggregateError Promise Proxy Reflect Map Set WeakMap WeakSet WeakRef
-FinalizationRegistry ArrayBuffer SharedArrayBuffer DataView Atomics Int8Array Uint8Array Uint8ClampedArray Int16Array
-Uint16Array Int32Array Uint32Array Float32Array Float64Array BigInt64Array BigUint64Array Intl parseInt parseFloat isNaN
+ReferenceError SyntaxError TypeError URIError AggregateError InternalError Iterator Promise Proxy Reflect Map Set WeakMap
+WeakSet WeakRef FinalizationRegistry ArrayBuffer SharedArrayBuffer DataView Atomics Int8Array Uint8Array Uint8ClampedArray
+Int16Array Uint16Array Int32Array Uint32Array Float16Array Float32Array Float64Array BigInt64Array BigUint64Array Intl parseInt parseFloat isNaN
 isFinite encodeURI encodeURIComponent decodeURI decodeURIComponent escape unescape console print window self global
 process require module exports Buffer WebAssembly fetch XMLHttpRequest WebSocket setTimeout setInterval setImmediate
 clearTimeout clearInterval clearImmediate queueMicrotask structuredClone performance`;
