@@ -33,7 +33,7 @@ export interface InterfaceSpec {
    * Refuses an argument the safety envelope forbids (a navigation goal outside the geofence, a velocity over
    * the limits) before anything is sent; on the robot and in its rehearsal alike.
    */
-  guard?(arg: unknown, envelope: Envelope | null): void;
+  guard?(arg: unknown, envelope: Envelope | null, backend: Backend): void;
 }
 
 /** A robot's declared interfaces as the runner sees them (OpenBackend.interfaces). */
@@ -101,7 +101,7 @@ export function interfacePrimitive(spec: InterfaceSpec, builtins: Iterable<strin
     query: spec.kind === 'read',
     async run(ctx, args) {
       const arg = spec.param ? args[spec.param.name] : undefined;
-      spec.guard?.(arg, envelopeOf(ctx.backend));
+      spec.guard?.(arg, envelopeOf(ctx.backend), ctx.backend);
       await rateLimit(ctx, spec);
       const host = interfaceHostOf(ctx.backend);
       if (!host) {

@@ -11,7 +11,7 @@ import { formatReport, rehearsalText } from '../src/run/report.ts';
 import { unrehearsedText } from '../src/run/unrehearsed.ts';
 import { rejection } from './helpers/errors.ts';
 import { InterfaceRobot, type InterfaceRobotOptions } from './helpers/robot-interfaces.ts';
-import { RosbridgeTestServer, type Flavor } from './helpers/rosbridge-server.ts';
+import { RosbridgeTestServer, type BridgeOptions, type Flavor } from './helpers/rosbridge-server.ts';
 
 // Declared interfaces on a robot behind the test rosbridge (ROS 1 and ROS 2), through the same path as
 // `wand run --backend ros --config FILE`: rosapi introspection at connect time, then programs.
@@ -52,8 +52,8 @@ const entries = (flavor: Flavor) => [
 const goal = (flavor: Flavor, x: number, y: number) =>
   JSON.stringify(flavor === 'ros2' ? { pose: { header: { frame_id: 'odom' }, pose: { position: { x, y, z: 0 } } } } : { target_pose: { header: { frame_id: 'odom' }, pose: { position: { x, y, z: 0 } } } });
 
-async function setup(flavor: Flavor, config: object = {}, robotOpts: InterfaceRobotOptions = {}) {
-  const bridge = await RosbridgeTestServer.start({ flavor });
+async function setup(flavor: Flavor, config: object = {}, robotOpts: InterfaceRobotOptions = {}, bridgeOpts: BridgeOptions = {}) {
+  const bridge = await RosbridgeTestServer.start({ flavor, ...bridgeOpts });
   const robot = new InterfaceRobot(bridge, { flavor, ...robotOpts });
   const path = join(dir, `robot-${++configs}.json`);
   writeFileSync(path, JSON.stringify({ limits: { maxLinear: 0.5, maxAngular: 1.5, maxAccel: 2 }, geofence: { radius: 3 }, interfaces: entries(flavor), ...config }));
@@ -207,6 +207,17 @@ describe.each(['ros1', 'ros2'] as const)('declared interfaces over rosbridge (%s
 });
 
 describe('velocity topics as interfaces', () => {
+  it('a base outside the geofence may only be sent a zero velocity', async () => {
+    const cfg = { unrehearsed: 'allow', geofence: { radius: 1, center: [0, 0] }, interfaces: [{ primitive: 'setVelocity', topic: '/cmd_vel', maxRateHz: 20 }] };
+    const { robot, target } = await setup('ros1', cfg, {}, { start: { x: 2, y: 0, yaw: 0 } });
+    const r = await run(target, 'setVelocity({ linear: { x: 0.1 } });', { rehearse: false });
+    expect(r.error).toMatchObject({ kind: 'safety', primitive: 'setVelocity' });
+    expect(r.error!.message).toMatch(/setVelocity: refused: the robot is 1\.00 m outside the geofence at \(2\.00, 0\.00\); only a zero velocity may be sent/);
+    expect((await run(target, 'setVelocity({});', { rehearse: false })).error).toBeNull();
+    await sleep(50);
+    expect(robot.twists.filter((t) => t.msg.linear.x !== 0)).toEqual([]);
+  });
+
   it('refuses a velocity over the limits, and sends a zero when the program ends', async () => {
     const { robot, target } = await setup('ros1', { unrehearsed: 'allow', interfaces: [{ primitive: 'setVelocity', topic: '/cmd_vel', maxRateHz: 20 }] });
     const fast = await run(target, 'setVelocity({ linear: { x: 2 } });');

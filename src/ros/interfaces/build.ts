@@ -127,7 +127,7 @@ function holdsPose(index: TypeIndex, type: string, seen = new Set<string>()): bo
 
 /** What the envelope checks before a topic message or an action goal of this type is sent. */
 function guardFor(e: InterfaceEntry, type: string, poseFields: string[] | 'self'): InterfaceSpec['guard'] {
-  if (e.kind === 'topic' && isVelocity(type)) return (arg, env) => requireVelocityWithinLimits(e.primitive, arg, env);
+  if (e.kind === 'topic' && isVelocity(type)) return (arg, env, backend) => requireVelocityWithinLimits(e.primitive, arg, env, backend);
   if ((e.kind === 'topic' || e.kind === 'action') && isNavigation(e.kind, type, e.name)) {
     if (poseFields !== 'self' && poseFields.length === 0) return undefined;
     return (arg, env) => requireGoalsInFence(e.primitive, goalPoints(arg, poseFields), env);

@@ -1,3 +1,4 @@
+import type { Backend } from '../../../primitives/backend.ts';
 import { WandError } from '../../core/errors.ts';
 import type { Envelope } from '../../safety/envelope.ts';
 import { distanceOutside, fenceText, xyText } from '../../safety/geofence.ts';
@@ -98,13 +99,24 @@ export function requireGoalsInFence(primitive: string, points: GoalPoint[], env:
   }
 }
 
-/** A velocity command over the envelope's limits is refused, not clamped: the program asked for something else. */
-export function requireVelocityWithinLimits(primitive: string, msg: unknown, env: Envelope | null): void {
+/**
+ * A velocity command over the envelope's limits is refused, not clamped: the program asked for something
+ * else. So is any non-zero command while the base is outside the geofence (raw velocities are not planned
+ * against it, so this is where a robot that drifted out is held).
+ */
+export function requireVelocityWithinLimits(primitive: string, msg: unknown, env: Envelope | null, backend?: Backend): void {
   if (!env || !isObject(msg)) return;
   const twist = isObject(msg.twist) ? msg.twist : msg;
   const lin = isObject(twist.linear) ? Math.hypot(num(twist.linear.x), num(twist.linear.y), num(twist.linear.z)) : 0;
   const ang = isObject(twist.angular) ? Math.hypot(num(twist.angular.x), num(twist.angular.y), num(twist.angular.z)) : 0;
   const { maxLinear, maxAngular } = env.limits;
+  const pose = backend?.profile === 'mobile' ? backend.getPose() : null;
+  if (pose && (lin > 0 || ang > 0)) {
+    const out = distanceOutside(env.fence, pose);
+    if (out > 0) {
+      throw env.record('left_geofence', `${primitive}: refused: the robot is ${out.toFixed(2)} m outside the geofence at ${xyText(pose)}; only a zero velocity may be sent`);
+    }
+  }
   if (lin <= maxLinear + 1e-9 && ang <= maxAngular + 1e-9) return;
   const what = lin > maxLinear + 1e-9 ? `linear speed ${lin.toFixed(3)} m/s is over maxLinear ${maxLinear} m/s` : `angular speed ${ang.toFixed(3)} rad/s is over maxAngular ${maxAngular} rad/s`;
   throw new WandError('safety', `${primitive}: refused: the ${what} (limits in the robot config); nothing was sent`, { primitive });
