@@ -55,10 +55,12 @@ function rosapi(flavor: Flavor): RosapiCall {
   };
 }
 
+const navEntryFor = (flavor: Flavor) => ({ primitive: 'navigateTo', action: flavor === 'ros2' ? '/navigate_to_pose' : '/move_base', doc: 'Navigate to a pose.', timeoutS: 120 });
+
 const ENTRIES = (flavor: Flavor) => [
   { primitive: 'dock', service: '/dock', doc: 'Drive onto the charging dock.' },
   { primitive: 'setLight', topic: '/light/color', doc: 'Set the status light.', maxRateHz: 2 },
-  { primitive: 'navigateTo', action: flavor === 'ros2' ? '/navigate_to_pose' : '/move_base', doc: 'Navigate to a pose.', timeoutS: 120 },
+  navEntryFor(flavor),
   { primitive: 'batteryLevel', read: '/battery_state', field: 'percentage', doc: 'Battery charge, 0..1.' },
 ];
 
@@ -236,6 +238,13 @@ describe('declared interfaces as primitives', () => {
     // A declared type is trusted for a topic nobody uses yet.
     const { specs } = await robotPrimitives('ros2', [{ primitive: 'horn', topic: '/horn', type: 'std_msgs/msg/ColorRGBA' }]);
     expect(specs[0]!.type).toBe('std_msgs/msg/ColorRGBA');
+    // A ROS 2 rosapi too old to describe actions says so (its message_details cannot load an action's parts either).
+    const old: RosapiCall = (service, args) =>
+      (service.startsWith('action_') && service.endsWith('_details')) || String(args.type).includes('/action/')
+        ? Promise.reject(new Error('does not exist'))
+        : rosapi('ros2')(service, args);
+    const entries = parseRobotConfig({ interfaces: [navEntryFor('ros2')] }).interfaces;
+    await expect(introspect(old, entries, 2)).rejects.toThrow(/describing ROS 2 actions needs rosapi's action_goal_details/);
   });
 
   it('without a robot (the simulator with --config) takes any plain object and answers stand-in replies', () => {

@@ -1,6 +1,6 @@
 import { WandError } from '../../core/errors.ts';
 import type { InterfaceEntry } from './config.ts';
-import { actionFromFeedbackTopicType, actionFromGoalTopicType, actionPartType, sameType } from './type-names.ts';
+import { actionFromFeedbackTopicType, actionFromGoalTopicType, actionPartType, parseTypeName, sameType } from './type-names.ts';
 import { TypeDefsResponse, TypeIndex, type TypeDef } from './typedefs.ts';
 
 // Reads each declared interface's type from the robot through rosapi, and the definitions of every message
@@ -75,7 +75,12 @@ async function resolveTopic(call: RosapiCall, e: InterfaceEntry): Promise<Resolv
     type = e.type;
   }
   checkDeclared(e, type);
-  const defs = await typedefs(call, 'message_details', type, what(e));
+  // A type taken from the config may be in ROS 1 spelling; some ROS 2 rosapis only load `pkg/msg/Name`.
+  const defs = await typedefs(call, 'message_details', type, what(e)).catch((err) => {
+    const t = parseTypeName(type);
+    if (!t || t.kind) throw err;
+    return typedefs(call, 'message_details', `${t.pkg}/msg/${t.name}`, what(e));
+  });
   return { entry: e, type, parts: { message: defs[0]!.type }, typedefs: defs };
 }
 
@@ -117,7 +122,10 @@ async function resolveAction(call: RosapiCall, e: InterfaceEntry, ros: 1 | 2): P
         const parsed = TypeDefsResponse.safeParse(direct);
         if (parsed.success && parsed.data.typedefs.length) return parsed.data.typedefs;
       }
-      return typedefs(call, 'message_details', actionPartType(type, part, ros), what(e));
+      return typedefs(call, 'message_details', actionPartType(type, part, ros), what(e)).catch((err: WandError) => {
+        if (ros === 1) throw err;
+        throw new WandError('connection', `${err.message}; describing ROS 2 actions needs rosapi's action_goal_details, action_result_details and action_feedback_details (a recent rosbridge_suite)`);
+      });
     }),
   );
   const [goal, result, feedback] = details.map((d) => d[0]!.type);
