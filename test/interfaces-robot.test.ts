@@ -167,13 +167,17 @@ describe.each(['ros1', 'ros2'] as const)('declared interfaces over rosbridge (%s
     expect(robot.cancels.map((c) => c.id)).toContain(robot.goals[0]!.id);
   });
 
-  it('ends an action with kind connection when the bridge is lost', async () => {
+  it('ends an action with kind connection when the bridge is lost, and cancels its goal once the link is back', async () => {
     const { bridge, robot, target } = await setup(flavor, { unrehearsed: 'allow' }, { navSeconds: 30 });
     const running = run(target, `navigateTo(${goal(flavor, 2, 0)});`, { rehearse: false });
     await until(() => robot.goals.length === 1);
     bridge.killConnections();
     const r = await running;
     expect(r.error).toMatchObject({ kind: 'connection' });
+    // The goal may still run on the robot; Wand reconnects and cancels it (it is never sent again).
+    await until(() => robot.goals[0]!.outcome !== null);
+    expect(robot.goals[0]!.outcome).toBe('canceled');
+    expect(robot.goals).toHaveLength(1);
   });
 
   it('a goal the server aborts is a physical error', async () => {

@@ -269,6 +269,21 @@ export class InterfaceRobot {
           },
         },
         ...this.rosapi(),
+        // ROS 2's action cancel service (hidden under the action's name); a zero goal id cancels every goal.
+        ...(ros2 && {
+          '/navigate_to_pose/_action/cancel_goal': {
+            type: 'action_msgs/srv/CancelGoal',
+            call: (args: any) => {
+              const all = (args?.goal_info?.goal_id?.uuid ?? []).every((b: number) => b === 0);
+              const canceling = this.nav.received.filter((g) => !g.finished && all);
+              for (const g of canceling) {
+                this.cancels.push({ t: bridge.elapsedMs(), id: g.id });
+                g.canceled(this.result('canceled'));
+              }
+              return { return_code: 0, goals_canceling: [] };
+            },
+          },
+        }),
       },
       onPublish: (topic, m) => {
         if (topic === '/light/color') this.light.push({ t: bridge.elapsedMs(), msg: m });

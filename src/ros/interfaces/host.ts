@@ -29,7 +29,9 @@ export class RosInterfaces implements InterfaceHost {
   private readonly entries = new Map<string, InterfaceEntry>();
   private readonly publishers = new Map<string, Topic<unknown>>();
   private readonly readers = new Map<string, Reader>();
-  private readonly actions = new Map<string, ActionClient>();
+  private readonly actions = new Map<string, { client: ActionClient; ros: 1 | 2 }>();
+  /** Goals that were running when the link was lost: cancelled as soon as it is back. */
+  private orphans: { entry: InterfaceEntry; id: string; ros: 1 | 2 }[] = [];
   /** Velocity topics a program published on since the last halt: they get a zero command. */
   private readonly moving = new Map<string, { topic: Topic<unknown>; stamped: boolean }>();
 
@@ -52,9 +54,11 @@ export class RosInterfaces implements InterfaceHost {
         reader.start();
         host.readers.set(e.primitive, reader);
       } else if (e.kind === 'action') {
-        host.actions.set(e.primitive, await createActionClient(links.commands, { name: e.name, type: r.type, version: r.ros ?? 1, feedback: true }));
+        const ros = r.ros ?? 1;
+        host.actions.set(e.primitive, { client: await createActionClient(links.commands, { name: e.name, type: r.type, version: ros, feedback: true }), ros });
       }
     }
+    links.commands.on('up', host.cancelOrphans);
     return host;
   }
 
@@ -101,7 +105,7 @@ export class RosInterfaces implements InterfaceHost {
   }
 
   private async sendGoal(e: Extract<InterfaceEntry, { kind: 'action' }>, spec: InterfaceSpec, goal: unknown, call: InterfaceCall): Promise<unknown> {
-    const client = this.actions.get(e.primitive)!;
+    const { client, ros } = this.actions.get(e.primitive)!;
     let last = 0;
     const onFeedback = (fb: unknown) => {
       const now = performance.now();
@@ -110,9 +114,12 @@ export class RosInterfaces implements InterfaceHost {
       call.progress(feedbackText(fb), fb);
     };
     let outcome: GoalOutcome<unknown>;
+    const handle = client.send(goal ?? {}, { timeoutMs: e.timeoutS * 1000, signal: call.signal, onFeedback });
     try {
-      outcome = await client.send(goal ?? {}, { timeoutMs: e.timeoutS * 1000, signal: call.signal, onFeedback }).done;
+      outcome = await handle.done;
     } catch (err) {
+      // A goal ended by a lost link may still run on the robot: cancel it once the link is back.
+      if (!this.links.commands.isUp) this.orphans.push({ entry: e, id: handle.id, ros });
       if (!(err instanceof ActionCallError)) throw err;
       const kind = err.reason === 'timeout' ? 'timeout' : 'connection';
       const why =
@@ -129,6 +136,29 @@ export class RosInterfaces implements InterfaceHost {
     throw new WandError('physical', `${e.primitive}: the action ${e.name} ${said}${text}`, { primitive: e.primitive });
   }
 
+  /**
+   * Cancels the goals a lost link left running. ROS 1: a cancel with the goal's id on <action>/cancel, sent a
+   * few times (a fresh ROS 1 publisher loses its first messages). ROS 2: the goal lived in the old rosbridge
+   * session, whose id the action server never saw, so the action's own cancel service is asked to cancel
+   * all its goals (a zero goal id and stamp).
+   */
+  private readonly cancelOrphans = (): void => {
+    const orphans = this.orphans.splice(0);
+    for (const o of orphans) {
+      if (o.ros === 1) {
+        const topic = new Topic({ ros: this.links.commands.ros, name: `${o.entry.name.replace(/\/$/, '')}/cancel`, messageType: 'actionlib_msgs/GoalID' });
+        topic.advertise();
+        for (const ms of [200, 500, 1000]) {
+          setTimeout(() => this.links.commands.isUp && topic.publish({ stamp: { secs: 0, nsecs: 0 }, id: o.id }), ms).unref();
+        }
+        setTimeout(() => this.links.commands.isUp && topic.unadvertise(), 1500).unref();
+      } else {
+        const goal_info = { goal_id: { uuid: new Array(16).fill(0) }, stamp: { sec: 0, nanosec: 0 } };
+        callService(this.links.commands, `${o.entry.name.replace(/\/$/, '')}/_action/cancel_goal`, { goal_info }, 2000).catch(() => {});
+      }
+    }
+  };
+
   async halt(): Promise<void> {
     if (!this.links.commands.isUp) return;
     const zero = { linear: { x: 0, y: 0, z: 0 }, angular: { x: 0, y: 0, z: 0 } };
@@ -138,7 +168,8 @@ export class RosInterfaces implements InterfaceHost {
   }
 
   dispose(): void {
-    for (const a of this.actions.values()) a.dispose();
+    this.links.commands.off('up', this.cancelOrphans);
+    for (const a of this.actions.values()) a.client.dispose();
     for (const r of this.readers.values()) r.stop();
     if (this.links.commands.isUp) for (const t of this.publishers.values()) t.unadvertise();
   }
