@@ -176,6 +176,9 @@ describe.each(['ros1', 'ros2'] as const)('ROS arm (%s)', (flavor) => {
     const result = await executeProgram({ source: 'pick("red block")', target, rehearse: false });
     expect(result.ok).toBe(false);
     expect(result.error).toMatchObject({ kind: 'connection', message: expect.stringMatching(/stale/) });
+    // With a rehearsal, there is no twin to rehearse in: nothing runs.
+    const rehearsed = await executeProgram({ source: 'pick("red block")', target });
+    expect(rehearsed.error).toMatchObject({ kind: 'connection', message: expect.stringMatching(/^the rehearsal could not start, so the robot was not moved: .*stale/) });
     expect(arm.goals).toHaveLength(0);
   });
 
