@@ -16,8 +16,9 @@ export interface PoseGoal {
 
 /** How far a rotation error counts against a position error: 1 rad weighs like 0.2 m. */
 const ROTATION_WEIGHT = 0.2;
-const POSITION_TOLERANCE = 1e-9;
-const ROTATION_TOLERANCE = 1e-8;
+/** Converged: fingertip within a nanometre, tool axes within 1e-8 rad (a plan's inner waypoints take 100x that). */
+export const TIGHT = { position: 1e-9, rotation: 1e-8 } as const;
+export const LOOSE = { position: 1e-7, rotation: 1e-6 } as const;
 /** Largest change of one joint per iteration (rad or m): steps stay local, in the seed's branch. */
 const MAX_STEP = 0.35;
 const RESTARTS = 16;
@@ -61,7 +62,7 @@ export class IkSolver {
   }
 
   /** Local solve from `seed`: the converged joints (within limits), or null. */
-  solve(goal: PoseGoal, seed: ArrayLike<number>, maxIterations = 100): number[] | null {
+  solve(goal: PoseGoal, seed: ArrayLike<number>, maxIterations = 100, tolerance: { position: number; rotation: number } = TIGHT): number[] | null {
     const { n, J, A, e, eAt, y, dq, trial, current } = this;
     for (let i = 0; i < n; i++) current[i] = this.clampJoint(i, seed[i]);
     let cost = this.evaluate(current, goal);
@@ -69,7 +70,7 @@ export class IkSolver {
     let lambda = 1e-6;
     let stale = true; // J and eAt must be taken at `current` (the chain is posed there)
     for (let iter = 0; iter < maxIterations; iter++) {
-      if (positionError < POSITION_TOLERANCE && rotationError < ROTATION_TOLERANCE) return Array.from(current);
+      if (positionError < tolerance.position && rotationError < tolerance.rotation) return Array.from(current);
       if (stale) {
         this.kin.jacobian(J);
         for (let r = 3; r < 6; r++) for (let c = 0; c < n; c++) J[r * n + c] *= ROTATION_WEIGHT;

@@ -1,7 +1,7 @@
 import { WandError } from '../core/errors.ts';
 import type { Vec3 } from '../../primitives/schemas.ts';
 import type { JointInfo, LinePlan, ToolPose } from './arm-model.ts';
-import type { IkSolver, PoseGoal } from './ik-solver.ts';
+import { LOOSE, TIGHT, type IkSolver, type PoseGoal } from './ik-solver.ts';
 import { fromRotationVector, mul3, rotationVector, transpose3 } from './rigid-transform.ts';
 
 // A straight fingertip line as joint waypoints. Each waypoint is solved from the one before, so the arm stays
@@ -50,10 +50,15 @@ export function planStraightLine(arm: LinePlanner, from: readonly number[], to: 
   const steps = Math.max(1, Math.ceil(length / STEP - 1e-9), Math.ceil(angle / ANGLE_STEP - 1e-9));
 
   const pointAt = (s: number): Vec3 => s === 1 ? { ...to } : ({ x: p0.x + delta.x * s, y: p0.y + delta.y * s, z: p0.z + delta.z * s });
+  const goal = { position: new Float64Array(3), rotation: targetRotation as ArrayLike<number> };
   const goalAt = (s: number): PoseGoal => {
     const p = pointAt(s);
-    const rotation = angle < 1e-12 ? start.rotation : mul3(start.rotation, fromRotationVector(turn.map((v) => v * s)));
-    return { position: [p.x, p.y, p.z], rotation: s === 1 ? targetRotation : rotation };
+    goal.position[0] = p.x;
+    goal.position[1] = p.y;
+    goal.position[2] = p.z;
+    // Usually the start is top-down already and there is nothing to turn.
+    goal.rotation = s === 1 || angle < 1e-9 ? targetRotation : mul3(start.rotation, fromRotationVector(turn.map((v) => v * s)));
+    return goal;
   };
 
   const redundant = arm.joints.length > 6;
@@ -91,7 +96,8 @@ export function planStraightLine(arm: LinePlanner, from: readonly number[], to: 
   const advance = (q0: readonly number[], s0: number, s1: number, splits: number, velocity: readonly number[] | null): number[] => {
     const size = Math.max(length / STEP, angle / ANGLE_STEP) * (s1 - s0); // in nominal steps
     const seed = q0.map((q, i) => q + (velocity ? velocity[i] : 0) + centring(i, q) * size);
-    const q1 = arm.solver.solve(goalAt(s1), seed, STEP_ITERATIONS) ?? arm.solver.solve(goalAt(s1), q0, STEP_ITERATIONS);
+    const tolerance = s1 === 1 ? TIGHT : LOOSE;
+    const q1 = arm.solver.solve(goalAt(s1), seed, STEP_ITERATIONS, tolerance) ?? arm.solver.solve(goalAt(s1), q0, STEP_ITERATIONS, tolerance);
     let jump = Infinity;
     if (q1) {
       jump = 0;
