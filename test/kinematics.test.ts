@@ -8,6 +8,7 @@ import { SIM_ARM_URDF } from '../src/kinematics/sim-arm.ts';
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/urdf/${name}`, import.meta.url), 'utf8');
 const SIM_URDF = readFileSync(SIM_ARM_URDF, 'utf8');
 const REST = [0, -1.2, 1.6, -2.0, -Math.PI / 2, 0];
+const UR_JOINTS = ['shoulder_pan_joint', 'shoulder_lift_joint', 'elbow_joint', 'wrist_1_joint', 'wrist_2_joint', 'wrist_3_joint'];
 const distance = (a: Vec3, b: Vec3) => Math.hypot(a.x - b.x, a.y - b.y, a.z - b.z);
 
 /** The tool frame's z axis (third column of the rotation). */
@@ -48,14 +49,7 @@ describe('the simulator arm (sim/tabletop/wand-arm.urdf)', () => {
   it('is a six-joint UR-style chain from base_link to tool0 with the URDF limits and speeds', () => {
     expect(arm.baseFrame).toBe('base_link');
     expect(arm.toolFrame).toBe('tool0');
-    expect(arm.joints.map((j) => j.name)).toEqual([
-      'shoulder_pan_joint',
-      'shoulder_lift_joint',
-      'elbow_joint',
-      'wrist_1_joint',
-      'wrist_2_joint',
-      'wrist_3_joint',
-    ]);
+    expect(arm.joints.map((j) => j.name)).toEqual(UR_JOINTS);
     expect(arm.joints[2]).toMatchObject({ type: 'revolute', lower: -Math.PI, upper: Math.PI });
     expect(arm.joints.every((j) => Math.abs(j.velocity - Math.PI) < 1e-9)).toBe(true);
     expect(arm.toolOffset).toEqual({ x: 0, y: 0, z: 0.16 });
@@ -187,14 +181,7 @@ describe('a UR5e description (real ur_description frames)', () => {
   }
 
   it('takes only the six arm joints (fixed rotations composed, the mimicking gripper finger outside the chain)', () => {
-    expect(arm.joints.map((j) => j.name)).toEqual([
-      'shoulder_pan_joint',
-      'shoulder_lift_joint',
-      'elbow_joint',
-      'wrist_1_joint',
-      'wrist_2_joint',
-      'wrist_3_joint',
-    ]);
+    expect(arm.joints.map((j) => j.name)).toEqual(UR_JOINTS);
   });
 
   it('puts tool0 where the UR5e is known to put it', () => {

@@ -1,5 +1,6 @@
 import type { ChainJoint } from './kinematic-chain.ts';
 import { ChainKinematics } from './kinematic-chain.ts';
+import { mulberry32 } from '../../sim/tabletop/prng.ts';
 import { rotationVector } from './rigid-transform.ts';
 
 // Numeric inverse kinematics for any serial chain (6-DOF UR/xArm, 7-DOF Franka, prismatic axes): damped
@@ -22,18 +23,6 @@ export const LOOSE = { position: 1e-7, rotation: 1e-6 } as const;
 /** Largest change of one joint per iteration (rad or m): steps stay local, in the seed's branch. */
 const MAX_STEP = 0.35;
 const RESTARTS = 16;
-
-/** A small seeded generator: restarts are the same on every run, so the simulator stays deterministic. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class IkSolver {
   private readonly n: number;
@@ -121,7 +110,7 @@ export class IkSolver {
   solveNearest(goal: PoseGoal, near: readonly number[]): number[] | null {
     const local = this.solve(goal, near);
     if (local) return this.wrapNear(local, near);
-    const random = mulberry32(0x5eed);
+    const random = mulberry32(0x5eed); // the same restarts every run: the simulator stays deterministic
     let best: number[] | null = null;
     let bestDistance = Infinity;
     const seed = new Array<number>(this.n);
