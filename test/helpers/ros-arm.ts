@@ -2,7 +2,7 @@ import { Euler, Matrix4, Quaternion, Vector3 } from 'three';
 import type { Vec3 } from '../../primitives/schemas.ts';
 import { readFileSync } from 'node:fs';
 import { loadArmModel, type ArmModel } from '../../src/kinematics/arm-model.ts';
-import { SIM_ARM_URDF } from '../../src/kinematics/sim-arm.ts';
+import { SIM_ARM_REST, SIM_ARM_URDF } from '../../src/kinematics/sim-arm.ts';
 import { armTypes } from './ros-arm-messages.ts';
 import { RosbridgeTestServer, type BridgeOptions, type Flavor } from './rosbridge-server.ts';
 import { TestActionServer, type ServerGoal } from './test-action-server.ts';
@@ -349,7 +349,7 @@ function seconds(t: any): number {
 export function simulatorArm(): { urdf: string; model: ArmModel; joints: number[] } {
   const urdf = readFileSync(SIM_ARM_URDF, 'utf8');
   const model = loadArmModel(urdf, { baseFrame: 'base_link', toolFrame: 'tool0', toolOffset: { x: 0, y: 0, z: 0.16 } });
-  const joints = model.ik({ x: 0.4, y: 0, z: 0.3 }, [0, -1.2, 1.6, -2.0, -Math.PI / 2, 0]);
+  const joints = model.ik({ x: 0.4, y: 0, z: 0.3 }, SIM_ARM_REST);
   if (!joints) throw new Error('the simulator arm cannot reach home');
   return { urdf, model, joints };
 }
