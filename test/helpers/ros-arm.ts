@@ -77,6 +77,8 @@ export class TestArm {
   held: { index: number; offset: Vec3 } | null = null;
   jointStatesOn = true;
   detectionsOn = true;
+  /** Added to every reported object position: a detector that is off. */
+  detectionError = { x: 0, y: 0, z: 0 };
   /** The next trajectory goal: rejected, aborted with an error code after some seconds of motion, or never finishing. */
   rejectNext = false;
   failNext: { code: number; afterS: number; text?: string } | null = null;
@@ -146,6 +148,11 @@ export class TestArm {
   /** Trajectory goals received (ROS 1 republished copies counted once). */
   get goals(): ServerGoal[] {
     return this.trajectory.received;
+  }
+
+  /** The gripper loses what it holds (it stays where it is). */
+  drop(): void {
+    this.held = null;
   }
 
   heldName(): string | null {
@@ -325,7 +332,8 @@ export class TestArm {
     const ros2 = this.bridge.flavor === 'ros2';
     const frame = this.frame?.name ?? this.opts.model.baseFrame;
     const detections = this.objects.map((o) => {
-      const p = new Vector3(o.position.x, o.position.y, o.position.z);
+      const e = this.detectionError;
+      const p = new Vector3(o.position.x + e.x, o.position.y + e.y, o.position.z + e.z);
       if (this.frame) p.applyMatrix4(this.frame.toFrame);
       const s = SIZE[o.kind];
       const pose = { pose: { position: { x: p.x, y: p.y, z: p.z }, orientation: { x: 0, y: 0, z: 0, w: 1 } } };
