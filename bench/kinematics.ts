@@ -66,8 +66,9 @@ for (const c of cases) {
       moveMs.push(performance.now() - t0);
       waypoints += plan.joints.length;
       q = plan.joints.at(-1)!;
-    } catch {
+    } catch (err) {
       failed++;
+      if (process.env.VERBOSE) console.log(`  ${(err as Error).message}`);
     }
     t0 = performance.now();
     c.arm.ik(targets[(targets.indexOf(t) + 1) % targets.length], q);

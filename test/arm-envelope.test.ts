@@ -80,3 +80,20 @@ describe('arm config', () => {
     expect(other.toBase({ x: 0.5, y: 0, z: 0 })).toEqual({ x: 0.5, y: 0, z: 0.1 });
   });
 });
+
+describe("the arm's clock", () => {
+  it('learns the rate of the stamps, and falls back to the wall clock without them', async () => {
+    const { RobotClock } = await import('../src/ros/arm/robot-clock.ts');
+    const clock = new RobotClock();
+    for (let i = 0; i <= 30; i++) clock.observe(1000 + i * 0.03, i * 0.01); // robot time runs 3x the wall clock
+    expect(clock.calibrated).toBe(true);
+    expect(clock.rate).toBeCloseTo(3, 6);
+    expect(clock.now(0.4)).toBeCloseTo(1000 + 1.2, 6);
+    expect(clock.wallMs(1.5)).toBeCloseTo(500, 6);
+    const stampless = new RobotClock();
+    stampless.observe(0, 5);
+    expect(stampless.calibrated).toBe(true);
+    expect(stampless.rate).toBe(1);
+    expect(stampless.now(7)).toBe(7);
+  });
+});

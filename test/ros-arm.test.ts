@@ -61,6 +61,9 @@ describe.each(['ros1', 'ros2'] as const)('ROS arm (%s)', (flavor) => {
     for (const g of arm.goals) expect(g.goal.trajectory.joint_names).toEqual(sim.model.joints.map((j) => j.name));
     expect(arm.goals.filter((g) => g.outcome === 'rejected' || g.outcome === 'aborted')).toEqual([]);
     expect(arm.gripper.received.map((g) => g.goal.command.position)).toEqual([0.085, 0, 0.085]);
+    // Joint states come in alphabetical order with the finger joint among them: matched by name.
+    const measured = robot.joints();
+    expect(Math.max(...measured.map((q, i) => Math.abs(q - arm.q[i]!)))).toBeLessThan(0.01);
     // The state names joints by name; the result looks like the simulator's.
     expect(Object.keys(result.state.robot.joints as object)).toEqual(sim.model.joints.map((j) => j.name));
     expect(result.state.robot).toMatchObject({ tool: expect.any(Object), gripper: 'open' });
@@ -176,6 +179,9 @@ describe.each(['ros1', 'ros2'] as const)('ROS arm (%s)', (flavor) => {
     const result = await executeProgram({ source: 'pick("red block")', target, rehearse: false });
     expect(result.ok).toBe(false);
     expect(result.error).toMatchObject({ kind: 'connection', message: expect.stringMatching(/stale/) });
+    // With a rehearsal, there is no twin to rehearse in: nothing runs.
+    const rehearsed = await executeProgram({ source: 'pick("red block")', target });
+    expect(rehearsed.error).toMatchObject({ kind: 'connection', message: expect.stringMatching(/^the rehearsal could not start, so the robot was not moved: .*stale/) });
     expect(arm.goals).toHaveLength(0);
   });
 
@@ -201,6 +207,44 @@ describe.each(['ros1', 'ros2'] as const)('ROS arm (%s)', (flavor) => {
     expect(err.message).toMatch(/would leave the workspace box at \(.*\) \(x 0.2..0.8, y -0.3..0.3, z 0..0.35\); nothing moved/);
     expect(arm.goals).toHaveLength(0);
     expect(robot.world().bounds).toEqual({ x: [0.2, 0.8], y: [-0.3, 0.3], z: [0, 0.35] });
+  });
+});
+
+describe('ROS arm grasps', () => {
+  it('a grasp that closes on nothing is a physical error, as in the simulator', async () => {
+    const { arm, target } = await setup('ros2');
+    arm.detectionError = { x: 0, y: 0.05, z: 0 }; // the detector puts the block 5 cm off
+    const result = await executeProgram({ source: 'pick("red block");', target, rehearse: false });
+    expect(result.error).toMatchObject({ kind: 'physical', line: 1, primitive: 'pick' });
+    expect(result.error!.message).toMatch(/the grasp missed "red block" \(the fingers closed on nothing\)/);
+    expect(arm.heldName()).toBeNull();
+  });
+
+  it('an object the detector sees away from the gripper after a move has slipped', async () => {
+    const { robot, arm, target } = await setup('ros1');
+    const picked = await executeProgram({ source: 'pick("red block");', target, rehearse: false });
+    expect(picked.ok).toBe(true);
+    expect(robot.holding()).toBe('red block');
+    arm.drop();
+    const moved = await executeProgram({ source: 'moveTo({x: 0.4, y: -0.1, z: 0.2});', target, rehearse: false });
+    expect(moved.error).toMatchObject({ kind: 'physical', primitive: 'moveTo' });
+    expect(moved.error!.message).toMatch(/"red block" slipped out of the gripper during the motion/);
+    expect(robot.holding()).toBeNull();
+  });
+
+  it('books fixtured objects from a scene file as the gripper moves them', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const scene = join(mkdtempSync(join(tmpdir(), 'wand-fixtures-')), 'scene.json');
+    writeFileSync(scene, JSON.stringify({ objects: [{ kind: 'block', color: 'red', position: { x: 0.5, y: 0.12 } }, { kind: 'bowl', color: 'blue', position: { x: 0.62, y: -0.15 } }] }));
+    const { robot, arm, target } = await setup('ros2', { ...FAST, objects: { scene } });
+    const result = await executeProgram({ source: 'putOn("red block", "blue bowl");', target });
+    expect(result.error).toBeNull();
+    const booked = robot.objects().find((o) => o.name === 'red block')!.position;
+    expect(Math.hypot(booked.x - 0.62, booked.y + 0.15)).toBeLessThan(0.02);
+    expect(booked.z).toBeLessThan(0.05); // it dropped into the bowl
+    expect(Math.hypot(arm.objectNamed('red block')!.position.x - 0.62, arm.objectNamed('red block')!.position.y + 0.15)).toBeLessThan(0.03);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { ChainJoint } from './kinematic-chain.ts';
 import { ChainKinematics } from './kinematic-chain.ts';
+import { mulberry32 } from '../../sim/tabletop/prng.ts';
 import { rotationVector } from './rigid-transform.ts';
 
 // Numeric inverse kinematics for any serial chain (6-DOF UR/xArm, 7-DOF Franka, prismatic axes): damped
@@ -16,23 +17,12 @@ export interface PoseGoal {
 
 /** How far a rotation error counts against a position error: 1 rad weighs like 0.2 m. */
 const ROTATION_WEIGHT = 0.2;
-const POSITION_TOLERANCE = 1e-9;
-const ROTATION_TOLERANCE = 1e-8;
+/** Converged: fingertip within a nanometre, tool axes within 1e-8 rad (a plan's inner waypoints take 100x that). */
+export const TIGHT = { position: 1e-9, rotation: 1e-8 } as const;
+export const LOOSE = { position: 1e-7, rotation: 1e-6 } as const;
 /** Largest change of one joint per iteration (rad or m): steps stay local, in the seed's branch. */
 const MAX_STEP = 0.35;
 const RESTARTS = 16;
-
-/** A small seeded generator: restarts are the same on every run, so the simulator stays deterministic. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class IkSolver {
   private readonly n: number;
@@ -61,7 +51,7 @@ export class IkSolver {
   }
 
   /** Local solve from `seed`: the converged joints (within limits), or null. */
-  solve(goal: PoseGoal, seed: ArrayLike<number>, maxIterations = 100): number[] | null {
+  solve(goal: PoseGoal, seed: ArrayLike<number>, maxIterations = 100, tolerance: { position: number; rotation: number } = TIGHT): number[] | null {
     const { n, J, A, e, eAt, y, dq, trial, current } = this;
     for (let i = 0; i < n; i++) current[i] = this.clampJoint(i, seed[i]);
     let cost = this.evaluate(current, goal);
@@ -69,7 +59,7 @@ export class IkSolver {
     let lambda = 1e-6;
     let stale = true; // J and eAt must be taken at `current` (the chain is posed there)
     for (let iter = 0; iter < maxIterations; iter++) {
-      if (positionError < POSITION_TOLERANCE && rotationError < ROTATION_TOLERANCE) return Array.from(current);
+      if (positionError < tolerance.position && rotationError < tolerance.rotation) return Array.from(current);
       if (stale) {
         this.kin.jacobian(J);
         for (let r = 3; r < 6; r++) for (let c = 0; c < n; c++) J[r * n + c] *= ROTATION_WEIGHT;
@@ -120,7 +110,7 @@ export class IkSolver {
   solveNearest(goal: PoseGoal, near: readonly number[]): number[] | null {
     const local = this.solve(goal, near);
     if (local) return this.wrapNear(local, near);
-    const random = mulberry32(0x5eed);
+    const random = mulberry32(0x5eed); // the same restarts every run: the simulator stays deterministic
     let best: number[] | null = null;
     let bestDistance = Infinity;
     const seed = new Array<number>(this.n);

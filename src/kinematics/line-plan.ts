@@ -1,24 +1,35 @@
 import { WandError } from '../core/errors.ts';
 import type { Vec3 } from '../../primitives/schemas.ts';
 import type { JointInfo, LinePlan, ToolPose } from './arm-model.ts';
-import type { IkSolver, PoseGoal } from './ik-solver.ts';
+import { LOOSE, TIGHT, type IkSolver, type PoseGoal } from './ik-solver.ts';
 import { fromRotationVector, mul3, rotationVector, transpose3 } from './rigid-transform.ts';
 
 // A straight fingertip line as joint waypoints. Each waypoint is solved from the one before, so the arm stays
-// in its elbow and wrist branch; a step whose joints jump is split in two until it is tiny, and a jump that
-// does not shrink with the step is a flip (or a singularity), which fails the plan rather than whipping a
-// joint round mid-move.
+// in its elbow and wrist branch. A step whose joints move too much is split in two, down to a fraction of a
+// millimetre; a joint that still moves faster than MAX_RATE per metre of tool travel is flipping (changing
+// branch) or passing a singularity, and the plan fails rather than whip it round mid-move.
 
 /** Tool travel between waypoints, metres. */
 const STEP = 0.01;
-/** Tool rotation between waypoints (when the start is not yet top-down), radians. */
+/** Tool rotation between waypoints (when the start is not yet top-down), radians: counts like one STEP. */
 const ANGLE_STEP = 0.05;
-/** A joint moving more than this (rad or m) in one step gets the step split. */
+/** Joint motion (rad or m) between waypoints beyond which a step is split. */
 const MAX_JOINT_STEP = 0.1;
-/** Splits per step before a jump counts as a flip: 1 cm / 2⁶ ≈ 0.16 mm. */
+/**
+ * Joint motion per metre of tool travel that no straight move needs away from singularities (the arms in the
+ * tests peak near 20 rad/m in their workspaces; a flip is hundreds).
+ */
+const MAX_RATE = 60;
+/** Splits per step before giving up: 1 cm / 2⁶ ≈ 0.16 mm. */
 const MAX_SPLITS = 6;
 /** Iterations for one waypoint seeded from its neighbour (it converges in a handful). */
 const STEP_ITERATIONS = 40;
+/**
+ * A redundant arm (7 joints) is nudged toward the middle of its joint ranges at each waypoint, in the seed;
+ * the solve undoes the part that would move the tool, so only the self-motion remains and a long move does
+ * not drift into a limit. Cubic: nothing in mid-range, firm near a limit.
+ */
+const CENTRING = 0.05;
 
 const fmt = (p: Vec3) => `(${p.x.toFixed(3)}, ${p.y.toFixed(3)}, ${p.z.toFixed(3)})`;
 
@@ -39,10 +50,24 @@ export function planStraightLine(arm: LinePlanner, from: readonly number[], to: 
   const steps = Math.max(1, Math.ceil(length / STEP - 1e-9), Math.ceil(angle / ANGLE_STEP - 1e-9));
 
   const pointAt = (s: number): Vec3 => s === 1 ? { ...to } : ({ x: p0.x + delta.x * s, y: p0.y + delta.y * s, z: p0.z + delta.z * s });
+  const goal = { position: new Float64Array(3), rotation: targetRotation as ArrayLike<number> };
   const goalAt = (s: number): PoseGoal => {
     const p = pointAt(s);
-    const rotation = angle < 1e-12 ? start.rotation : mul3(start.rotation, fromRotationVector(turn.map((v) => v * s)));
-    return { position: [p.x, p.y, p.z], rotation: s === 1 ? targetRotation : rotation };
+    goal.position[0] = p.x;
+    goal.position[1] = p.y;
+    goal.position[2] = p.z;
+    // Usually the start is top-down already and there is nothing to turn.
+    goal.rotation = s === 1 || angle < 1e-9 ? targetRotation : mul3(start.rotation, fromRotationVector(turn.map((v) => v * s)));
+    return goal;
+  };
+
+  const redundant = arm.joints.length > 6;
+  const centring = (i: number, q: number): number => {
+    const { lower, upper } = arm.joints[i];
+    if (!redundant || !Number.isFinite(lower) || !Number.isFinite(upper) || upper <= lower) return 0;
+    const half = (upper - lower) / 2;
+    const u = (q - (lower + half)) / half;
+    return -CENTRING * u * u * u * half;
   };
 
   const joints: number[][] = [[...from]];
@@ -69,14 +94,16 @@ export function planStraightLine(arm: LinePlanner, from: readonly number[], to: 
 
   // Solves s0 → s1 from q0 (whose predecessor step was `velocity`), appending the waypoints.
   const advance = (q0: readonly number[], s0: number, s1: number, splits: number, velocity: readonly number[] | null): number[] => {
-    const seed = velocity ? q0.map((q, i) => q + velocity[i]) : q0;
-    const q1 = arm.solver.solve(goalAt(s1), seed, STEP_ITERATIONS) ?? (velocity ? arm.solver.solve(goalAt(s1), q0, STEP_ITERATIONS) : null);
+    const size = Math.max(length / STEP, angle / ANGLE_STEP) * (s1 - s0); // in nominal steps
+    const seed = q0.map((q, i) => q + (velocity ? velocity[i] : 0) + centring(i, q) * size);
+    const tolerance = s1 === 1 ? TIGHT : LOOSE;
+    const q1 = arm.solver.solve(goalAt(s1), seed, STEP_ITERATIONS, tolerance) ?? arm.solver.solve(goalAt(s1), q0, STEP_ITERATIONS, tolerance);
     let jump = Infinity;
     if (q1) {
       jump = 0;
       for (let i = 0; i < q1.length; i++) jump = Math.max(jump, Math.abs(q1[i] - q0[i]));
     }
-    if (q1 && jump <= MAX_JOINT_STEP) {
+    if (q1 && jump <= MAX_JOINT_STEP && jump <= MAX_RATE * STEP * size + 1e-9) {
       joints.push(q1);
       points.push(pointAt(s1));
       return q1;

@@ -9,6 +9,9 @@ export const SIM_ARM_FRAMES = { baseFrame: 'base_link', toolFrame: 'tool0' } as 
 /** Flange to fingertips: a coupling plus a Robotiq 2F-85-sized gripper, along tool0's z. */
 export const SIM_TOOL_OFFSET = { x: 0, y: 0, z: 0.16 } as const;
 
+/** Elbow up, wrist down, facing the table: the simulator solves its start pose (gripper at home) from here. */
+export const SIM_ARM_REST: readonly number[] = [0, -1.2, 1.6, -2.0, -Math.PI / 2, 0];
+
 let cached: ArmModel | undefined;
 
 /**

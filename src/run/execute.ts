@@ -70,7 +70,14 @@ export async function executeProgram(opts: ExecuteOptions): Promise<ExecuteResul
   if (robot) {
     // Same program, same envelope, a simulated copy of the robot at its current pose. If it fails
     // there, or would have crossed the envelope (even where the program caught the error), the robot never moves.
-    const twin = await robot.createRehearsal();
+    let twin;
+    try {
+      twin = await robot.createRehearsal();
+    } catch (err) {
+      // No twin (the robot's state is not known: stale detections, no joint states): no rehearsal, no run.
+      const cause = toErrorInfo(err, 'connection');
+      return notRun(opts.target, { ...cause, message: `the rehearsal could not start, so the robot was not moved: ${cause.message}` }, started);
+    }
     let r: RunResult;
     try {
       r = await runProgram({ ...program, backend: twin.backend, signal: opts.signal, onEvent: opts.onRehearsalEvent });

@@ -64,6 +64,12 @@ export interface SceneObjectInfo {
   size: { x: number; y: number; z: number };
 }
 
+/** The robot arm's description for drawing it: URDF text, and the frame that sits at the world origin. */
+export interface SceneArmInfo {
+  urdf: string;
+  baseFrame: string;
+}
+
 /**
  * A compact state frame, sent about 30 times a second. Objects come as arrays in the order of the last
  * `scene` message: [x, y, z] or [x, y, z, qx, qy, qz, qw] when the simulator reports orientations.
@@ -98,7 +104,7 @@ export type ServerMessage =
   | { type: 'hello'; status: SessionStatus; limits: { source: number; instruction: number } }
   | { type: 'status'; status: SessionStatus }
   /** The object list (and, for the mobile world, the room's layout) that the following state frames pose. */
-  | { type: 'scene'; world: WorldInfo; label: string; objects: SceneObjectInfo[]; room?: RoomSpec }
+  | { type: 'scene'; world: WorldInfo; label: string; objects: SceneObjectInfo[]; room?: RoomSpec; arm?: SceneArmInfo }
   | StateFrame
   | { type: 'busy'; job: number | null; kind?: JobKind }
   | { type: 'job'; job: number; kind: 'run'; source: string }

@@ -2,7 +2,7 @@ import { Euler, Matrix4, Quaternion, Vector3 } from 'three';
 import type { Vec3 } from '../../primitives/schemas.ts';
 import { readFileSync } from 'node:fs';
 import { loadArmModel, type ArmModel } from '../../src/kinematics/arm-model.ts';
-import { SIM_ARM_URDF } from '../../src/kinematics/sim-arm.ts';
+import { SIM_ARM_REST, SIM_ARM_URDF } from '../../src/kinematics/sim-arm.ts';
 import { armTypes } from './ros-arm-messages.ts';
 import { RosbridgeTestServer, type BridgeOptions, type Flavor } from './rosbridge-server.ts';
 import { TestActionServer, type ServerGoal } from './test-action-server.ts';
@@ -77,6 +77,8 @@ export class TestArm {
   held: { index: number; offset: Vec3 } | null = null;
   jointStatesOn = true;
   detectionsOn = true;
+  /** Added to every reported object position: a detector that is off. */
+  detectionError = { x: 0, y: 0, z: 0 };
   /** The next trajectory goal: rejected, aborted with an error code after some seconds of motion, or never finishing. */
   rejectNext = false;
   failNext: { code: number; afterS: number; text?: string } | null = null;
@@ -146,6 +148,11 @@ export class TestArm {
   /** Trajectory goals received (ROS 1 republished copies counted once). */
   get goals(): ServerGoal[] {
     return this.trajectory.received;
+  }
+
+  /** The gripper loses what it holds (it stays where it is). */
+  drop(): void {
+    this.held = null;
   }
 
   heldName(): string | null {
@@ -325,7 +332,8 @@ export class TestArm {
     const ros2 = this.bridge.flavor === 'ros2';
     const frame = this.frame?.name ?? this.opts.model.baseFrame;
     const detections = this.objects.map((o) => {
-      const p = new Vector3(o.position.x, o.position.y, o.position.z);
+      const e = this.detectionError;
+      const p = new Vector3(o.position.x + e.x, o.position.y + e.y, o.position.z + e.z);
       if (this.frame) p.applyMatrix4(this.frame.toFrame);
       const s = SIZE[o.kind];
       const pose = { pose: { position: { x: p.x, y: p.y, z: p.z }, orientation: { x: 0, y: 0, z: 0, w: 1 } } };
@@ -349,7 +357,7 @@ function seconds(t: any): number {
 export function simulatorArm(): { urdf: string; model: ArmModel; joints: number[] } {
   const urdf = readFileSync(SIM_ARM_URDF, 'utf8');
   const model = loadArmModel(urdf, { baseFrame: 'base_link', toolFrame: 'tool0', toolOffset: { x: 0, y: 0, z: 0.16 } });
-  const joints = model.ik({ x: 0.4, y: 0, z: 0.3 }, [0, -1.2, 1.6, -2.0, -Math.PI / 2, 0]);
+  const joints = model.ik({ x: 0.4, y: 0, z: 0.3 }, SIM_ARM_REST);
   if (!joints) throw new Error('the simulator arm cannot reach home');
   return { urdf, model, joints };
 }

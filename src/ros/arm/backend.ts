@@ -175,6 +175,8 @@ export class RosArmBackend implements TabletopBackend, ProgramGuard, Rehearsable
     this.gripper = new GripperClient(this.gripperClient, { ...config.gripper, timeoutMs: GRIPPER_TIMEOUT_MS });
 
     await this.firstJointStates(this.opts.firstStateTimeoutMs ?? 3000);
+    // Trajectories are timed on the arm's clock: learn its rate before the first one (a fraction of a second).
+    await until(() => this.jointStates.clock.calibrated, 1000);
     // Give the detector a moment, so the first look at the table does not find it "stale" (it is not an error yet).
     const detections = this.source;
     if (detections instanceof DetectedObjects) await until(() => detections.receivedAt > 0, Math.min(2000, detections.staleMs));
@@ -226,9 +228,13 @@ export class RosArmBackend implements TabletopBackend, ProgramGuard, Rehearsable
     this.program?.abort(this.fault);
   }
 
-  /** Cancels the running goal and holds the arm where it is measured to be. */
-  private holdHere(): void {
-    if (!this.commands.isUp || !this.jointStates?.known) return;
+  /**
+   * Cancels the running goal and holds the arm where it is measured to be. Only while a goal of ours is out:
+   * an arm at rest needs no hold, and one moved by someone else must not be sent back to old joints.
+   * `afterFailure`: a motion just failed, the arm's state is uncertain, hold it anyway (its joints are fresh).
+   */
+  private holdHere(afterFailure = false): void {
+    if (!this.commands.isUp || !this.jointStates?.known || !(this.runner?.busy || afterFailure)) return;
     this.runner.hold(this.joints());
   }
 
@@ -313,7 +319,7 @@ export class RosArmBackend implements TabletopBackend, ProgramGuard, Rehearsable
     } catch (err) {
       if (this.fault) throw this.fault;
       if (stop.aborted) throw abortError(stop);
-      this.holdHere();
+      this.holdHere(true);
       throw err;
     }
     await this.settled(target, stop);
@@ -418,7 +424,7 @@ export class RosArmBackend implements TabletopBackend, ProgramGuard, Rehearsable
     this.watchdog.stop();
     this.program?.abort(new WandError('aborted', 'the robot connection was closed'));
     if (this.commands.isUp) {
-      if (this.runner?.busy) this.holdHere();
+      this.holdHere();
       this.trajectoryClient?.dispose();
       this.gripperClient?.dispose();
       await this.commands.flush(FLUSH_MS);

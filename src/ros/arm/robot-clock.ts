@@ -15,6 +15,7 @@ const MIN_SPAN_S = 0.2;
 export class RobotClock {
   private samples: Sample[] = [];
   private rateValue = 1;
+  private noStamps = false;
 
   /** A stamp (robot seconds) received at wall time `wall` (seconds, performance.now() / 1000). */
   observe(robot: number, wall = performance.now() / 1000): void {
@@ -22,8 +23,10 @@ export class RobotClock {
     if (!Number.isFinite(robot) || robot <= 0 || (last && robot < last.robot)) {
       this.samples = []; // no stamps, or the clock jumped back (a restarted simulation): the wall clock again
       this.rateValue = 1;
+      this.noStamps = true;
       return;
     }
+    this.noStamps = false;
     if (last && robot === last.robot) return;
     this.samples.push({ wall, robot });
     while (this.samples.length > 2 && wall - this.samples[0]!.wall > WINDOW_S) this.samples.shift();
@@ -34,6 +37,13 @@ export class RobotClock {
       // A rate far off is a stamp glitch, not a clock: keep the previous one.
       if (rate > 0.02 && rate < 50) this.rateValue = rate;
     }
+  }
+
+  /** Whether the rate is known: stamps seen over a long enough span, or none usable (the wall clock then). */
+  get calibrated(): boolean {
+    const first = this.samples[0];
+    const last = this.samples.at(-1);
+    return this.noStamps || (!!first && !!last && last.wall - first.wall >= MIN_SPAN_S);
   }
 
   /** Robot seconds per wall second (1 without stamps). */

@@ -22,10 +22,13 @@ export async function openSimulatedArm(opts: BackendOptions): Promise<OpenBacken
   const scenePath = opts.scenePath ?? ('scene' in config.objects ? config.objects.scene : undefined);
   const scene = scenePath ? await loadSceneFile(scenePath) : randomScene(opts.seed, { blocks: opts.blocks, bowls: opts.bowls });
   const objects = scene.objects.map((o) => ({ ...o, position: { ...o.position }, size: { x: 0, y: 0, z: 0 } }));
-  const mid = model.joints.map((j) => (Number.isFinite(j.lower) && Number.isFinite(j.upper) ? (j.lower + j.upper) / 2 : 0));
-  const seed = model === simArmModel() ? [0, -1.2, 1.6, -2.0, -Math.PI / 2, 0] : mid;
-  const joints = model.ik(frame.toBase(frame.home()), seed);
-  if (!joints) throw new WandError('usage', `the arm in ${opts.configPath ?? 'the config'} cannot reach its home position ${JSON.stringify(frame.home())} with the gripper pointing down`);
+  // The simulator's own arm starts in its rest pose; another starts with the gripper at home, near mid-range joints.
+  let joints: number[] | undefined;
+  if (model !== simArmModel()) {
+    const mid = model.joints.map((j) => (Number.isFinite(j.lower) && Number.isFinite(j.upper) ? (j.lower + j.upper) / 2 : 0));
+    joints = model.ik(frame.toBase(frame.home()), mid) ?? undefined;
+    if (!joints) throw new WandError('usage', `the arm in ${opts.configPath ?? 'the config'} cannot reach its home position ${JSON.stringify(frame.home())} with the gripper pointing down`);
+  }
   const { limits, envelope } = armLimits(config, model);
   const twin = await createArmTwin({ model, joints, objects, frame, envelope, limits });
   const what = typeof config.robotDescription === 'object' ? config.robotDescription.file : "the simulator's arm";

@@ -51,14 +51,15 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export class TrajectoryRunner {
   /** Goals sent and not yet settled (the running one, and the one replacing it). */
   private readonly active = new Set<GoalHandle<TrajectoryResult>>();
+  private readonly holds = new WeakSet<GoalHandle<TrajectoryResult>>();
   /** Goals sent, for tests and the bench. */
   sent = 0;
 
   constructor(private readonly opts: RunnerOptions) {}
 
-  /** Whether a goal is out (running, or not yet settled). */
+  /** Whether a motion goal is out (running, or not yet settled); a hold does not count. */
   get busy(): boolean {
-    return this.active.size > 0;
+    return [...this.active].some((h) => !this.holds.has(h));
   }
 
   private goal(points: { q: readonly number[]; t: number }[]): TrajectoryGoalMsg {
@@ -178,9 +179,12 @@ export class TrajectoryRunner {
 
   /** Cancels whatever runs and holds the arm at `q` (the measured joints): fire and forget. */
   hold(q: readonly number[]): void {
+    // Cancelled goals no longer count as motion: a second stop right after this one adds no second hold.
     for (const h of this.active) h.cancel();
+    this.active.clear();
     try {
       const handle = this.send(this.goal([{ q, t: HOLD_S }]), HOLD_S);
+      this.holds.add(handle);
       handle.done.catch(() => {});
     } catch {
       // Not connected: nothing can be sent (the controller's own hold applies).

@@ -1,7 +1,7 @@
 import type { StateSnapshot, TabletopBackend, WorldInfo } from '../../../primitives/backend.ts';
 import type { ObjectInfo, Vec3 } from '../../../primitives/schemas.ts';
 import { pointText } from '../../../primitives/tabletop/lookup.ts';
-import { createTabletopSim, type TabletopSim, type TabletopSimOptions } from '../../../sim/tabletop/sim.ts';
+import { createTabletopSim, type TabletopSim } from '../../../sim/tabletop/sim.ts';
 import type { ArmModel } from '../../kinematics/arm-model.ts';
 import type { ArmEnvelope } from '../../safety/arm-envelope.ts';
 import type { RehearsalTwin } from '../../safety/guard.ts';
@@ -16,8 +16,8 @@ import { timePath, type PathLimits } from './timing.ts';
 
 export interface ArmTwinOptions {
   model: ArmModel;
-  /** Measured joints, the model's order. */
-  joints: number[];
+  /** Measured joints, the model's order; without them, the arm's rest pose with the gripper at home. */
+  joints?: number[];
   /** Table coordinates. */
   objects: ObjectInfo[];
   frame: TableFrame;
@@ -27,16 +27,14 @@ export interface ArmTwinOptions {
 
 export async function createArmTwin(opts: ArmTwinOptions): Promise<RehearsalTwin> {
   const { scene } = sceneFromState(opts.objects);
-  const simOptions = {
+  const sim = await createTabletopSim(scene, {
     speed: opts.limits.toolSpeed,
     acceleration: opts.limits.toolAccel,
     arm: inTableFrame(opts.model, opts.frame),
-    joints: opts.model.byName(opts.joints),
-  };
-  const sim = await createTabletopSim(scene, simOptions as TabletopSimOptions);
-  const twin = new ArmTwin(sim, opts);
-  await twin.startAtRobot();
-  return { backend: twin, envelope: opts.envelope, collisions: () => [] };
+    ...(opts.joints ? { joints: opts.model.byName(opts.joints) } : {}),
+  });
+  const joints = opts.joints ?? opts.model.fromNames(sim.poses().robot.joints as Record<string, number>);
+  return { backend: new ArmTwin(sim, { ...opts, joints }), envelope: opts.envelope, collisions: () => [] };
 }
 
 /** The arm model with positions in table coordinates (the simulator's table top is at z = 0). */
@@ -63,19 +61,9 @@ export class ArmTwin implements TabletopBackend {
 
   constructor(
     private readonly sim: TabletopSim,
-    private readonly opts: ArmTwinOptions,
+    private readonly opts: ArmTwinOptions & { joints: number[] },
   ) {
     this.joints = [...opts.joints];
-  }
-
-  /** The simulated gripper where the robot's is (a simulator that takes the arm's joints starts there already). */
-  async startAtRobot(): Promise<void> {
-    const at = this.opts.frame.toTable(this.opts.model.toolPoint(this.joints));
-    const t = this.sim.toolPosition();
-    if (Math.hypot(t.x - at.x, t.y - at.y, t.z - at.z) > 1e-3) {
-      await this.sim.moveTo(at, new AbortController().signal);
-      this.sim.resetClock();
-    }
   }
 
   /** The session page paces the twin like any simulator. */
