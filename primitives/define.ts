@@ -12,6 +12,12 @@ export interface PrimitiveContext<B extends Backend = Backend> {
   output(text: string): void;
   /** A message meant for the person (`say`). */
   say(text: string): void;
+  /** Progress of a long call (an action's feedback), for the run's event stream. */
+  progress?(text: string, data?: unknown): void;
+  /** This call was answered by a stand-in, not a model of the robot (a declared interface in the simulator). */
+  notSimulated?(): void;
+  /** What this run may do that a rehearsal cannot show: set by the runner after approval or by the config. */
+  permits?: { unrehearsedMotion: boolean };
 }
 
 export interface PrimitiveSpec<P extends z.ZodRawShape, R extends z.ZodType, B extends Backend> {

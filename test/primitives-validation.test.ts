@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../primitives/define.ts';
 import { apiText, generateDts, primitivesFor } from '../primitives/index.ts';
+import { TABLETOP_WORLD } from '../primitives/tabletop/world.ts';
 import { WandError } from '../src/core/errors.ts';
 
 const tabletop = primitivesFor('tabletop');
@@ -65,7 +66,7 @@ describe('primitive argument validation', () => {
 
   it('namedPosition does not take Object.prototype keys for positions', () => {
     for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
-      expect(() => prim('namedPosition').run({} as never, { name })).toThrow(/no position named/);
+      expect(() => prim('namedPosition').run({ backend: { world: () => TABLETOP_WORLD } } as never, { name })).toThrow(/no position named/);
     }
   });
 });

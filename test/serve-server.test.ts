@@ -58,8 +58,10 @@ describe('wand serve on loopback', () => {
     expect((hello as { status: { model: { text: string } } }).status.model.text).toMatch(/OPENAI_BASE_URL/);
     const scene = await c.next((m) => m.type === 'scene');
     expect((scene as { objects: unknown[] }).objects.length).toBeGreaterThan(0);
+    // The arm's URDF, for the page to draw it; the frames then pose its joints by name.
+    expect(scene).toMatchObject({ arm: { baseFrame: 'base_link', urdf: expect.stringContaining('<robot name="wand_arm">') } });
     const frame = await c.next((m) => m.type === 'state');
-    expect(frame).toMatchObject({ type: 'state', robot: { joints: expect.any(Array) } });
+    expect(frame).toMatchObject({ type: 'state', robot: { joints: { shoulder_pan_joint: expect.any(Number), wrist_3_joint: expect.any(Number) } } });
     expect((frame as { o: number[][] }).o[0]).toHaveLength(7); // position and quaternion
     c.ws.close();
   });

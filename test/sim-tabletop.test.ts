@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { WandError } from '../src/core/errors.ts';
 import { COLORS } from '../primitives/schemas.ts';
 import { BOWL_FLOOR, BOWL_INNER_RADIUS } from '../sim/tabletop/object-shapes.ts';
-import { armJointsFor, toolPointOf } from '../sim/tabletop/arm-kinematics.ts';
+import { simArmModel } from '../src/kinematics/arm-model.ts';
+import { parseUrdf } from '../src/kinematics/parse-urdf.ts';
 import { footprintGap } from '../sim/tabletop/footprint.ts';
 import { loadSceneFile, parseScene, randomScene, RANDOM_AREA } from '../sim/tabletop/scene.ts';
 import { createSceneGraph } from '../sim/tabletop/scene-graph.ts';
@@ -283,26 +284,99 @@ describe('tabletop simulator', () => {
     await expect(sim.wait(1, go)).rejects.toMatchObject({ kind: 'runtime' });
   });
 
-  it('reports joint angles that put the arm tool point where the gripper is', async () => {
+  it('reports joint angles by name that put the arm tool point where the gripper is', async () => {
     const sim = await createTabletopSim(parseScene({ objects: [] }));
+    const arm = simArmModel();
+    expect(sim.arm).toBe(arm);
     await sim.moveTo({ x: 0.75, y: -0.25, z: 0.02 }, go);
     const { joints, tool } = sim.poses().robot;
-    expect(joints).toHaveLength(6);
-    const reached = toolPointOf(joints);
+    expect(Object.keys(joints)).toEqual(arm.joints.map((j) => j.name));
+    const reached = arm.toolPoint(arm.fromNames(joints));
     expect(Math.hypot(reached.x - tool.x, reached.y - tool.y, reached.z - tool.z)).toBeLessThan(1e-6);
-    expect(sim.state().robot.joints).toEqual(joints.map((q) => Math.round(q * 1e4) / 1e4 + 0));
+    const rounded = Object.fromEntries(Object.entries(joints).map(([name, q]) => [name, Math.round(q * 1e4) / 1e4 + 0]));
+    expect(sim.state().robot.joints).toEqual(rounded);
     await sim.dispose();
   });
 });
 
-describe('arm kinematics', () => {
-  it('solves the workspace top-down up to 0.4 m (the far top corners at 0.5 m are a few cm out of reach)', () => {
-    for (const x of [0.2, 0.5, 0.8])
-      for (const y of [-0.3, 0, 0.3])
-        for (const z of [0.005, 0.3, 0.4]) {
-          const reached = toolPointOf(armJointsFor({ x, y, z }));
-          expect(Math.hypot(reached.x - x, reached.y - y, reached.z - z)).toBeLessThan(1e-9);
+describe('the simulated arm', () => {
+  it('follows the gripper along a move with joints that never jump, and reaches every workspace corner', async () => {
+    const sim = await createTabletopSim(parseScene({ objects: [] }));
+    const arm = sim.arm;
+    for (const x of [0.2, 0.8])
+      for (const y of [-0.3, 0.3])
+        for (const z of [0.005, 0.5]) {
+          let last = arm.fromNames(sim.poses().robot.joints);
+          sim.pace = async () => {
+            // Sampled while the move runs: on the robot's tool, no jumps between samples 8 steps apart.
+            const { joints, tool } = sim.poses().robot;
+            const q = arm.fromNames(joints);
+            const p = arm.toolPoint(q);
+            expect(Math.hypot(p.x - tool.x, p.y - tool.y, p.z - tool.z)).toBeLessThan(1e-3);
+            expect(Math.max(...q.map((v, i) => Math.abs(v - last[i])))).toBeLessThan(0.2);
+            last = q;
+          };
+          await sim.moveTo({ x, y, z }, go);
+          expect(sim.toolPosition()).toEqual({ x, y, z });
+          const p = arm.toolPoint(arm.fromNames(sim.poses().robot.joints));
+          expect(Math.hypot(p.x - x, p.y - y, p.z - z)).toBeLessThan(1e-6);
         }
+    await sim.dispose();
+  });
+
+  it('refuses a move out of reach with a workspace error, before anything moves', async () => {
+    const sim = await createTabletopSim(parseScene({ objects: [block('red', 0.5, 0)] }));
+    const before = sim.state();
+    const t0 = sim.simTimeS();
+    await expect(sim.moveTo({ x: 1.6, y: 0, z: 0.1 }, go)).rejects.toMatchObject({
+      kind: 'workspace',
+      message: expect.stringMatching(/\(1\.600, 0\.000, 0\.100\) is out of the arm's reach/),
+    });
+    await expect(sim.moveTo({ x: 0.05, y: 0, z: 0.05 }, go)).rejects.toMatchObject({ kind: 'workspace' });
+    expect(sim.simTimeS()).toBe(t0);
+    expect(sim.state()).toEqual(before);
+    // Still usable afterwards.
+    await sim.moveTo({ x: 0.6, y: 0.1, z: 0.2 }, go);
+    expect(sim.toolPosition()).toEqual({ x: 0.6, y: 0.1, z: 0.2 });
+    await sim.dispose();
+  });
+
+  it('refuses a move that a joint limit forbids (a twin of a robot with a narrow base joint)', async () => {
+    const urdf = simArmModel().urdf.replace(
+      /(<joint name="shoulder_pan_joint"[\s\S]*?<limit )lower="[^"]*" upper="[^"]*"/,
+      '$1lower="-0.4" upper="0.4"',
+    );
+    const { loadArmModel } = await import('../src/kinematics/arm-model.ts');
+    const arm = loadArmModel(urdf, { baseFrame: 'base_link', toolFrame: 'tool0', toolOffset: { x: 0, y: 0, z: 0.16 } });
+    const sim = await createTabletopSim(parseScene({ objects: [] }), { arm });
+    expect(sim.arm).toBe(arm);
+    await sim.moveTo({ x: 0.6, y: 0.05, z: 0.1 }, go);
+    await expect(sim.moveTo({ x: 0.6, y: -0.3, z: 0.1 }, go)).rejects.toMatchObject({
+      kind: 'workspace',
+      message: expect.stringMatching(/within its joint limits/),
+    });
+    expect(sim.toolPosition()).toEqual({ x: 0.6, y: 0.05, z: 0.1 });
+    await sim.dispose();
+  });
+
+  it('starts from given joints (a robot twin) with the gripper where they put it', async () => {
+    const arm = simArmModel();
+    const start = arm.ik({ x: 0.55, y: -0.1, z: 0.25 }, [0, -1.2, 1.6, -2.0, -Math.PI / 2, 0])!;
+    const sim = await createTabletopSim(parseScene({ objects: [] }), { joints: { ...arm.byName(start), finger_joint: 0.02 } });
+    const tool = sim.toolPosition();
+    expect(Math.hypot(tool.x - 0.55, tool.y + 0.1, tool.z - 0.25)).toBeLessThan(1e-6);
+    expect(arm.fromNames(sim.poses().robot.joints)).toEqual(start);
+    await sim.moveTo({ x: 0.4, y: 0.2, z: 0.1 }, go);
+    expect(sim.toolPosition()).toEqual({ x: 0.4, y: 0.2, z: 0.1 });
+    await sim.dispose();
+    await expect(createTabletopSim(parseScene({ objects: [] }), { joints: { shoulder_pan_joint: 0 } })).rejects.toMatchObject({
+      kind: 'usage',
+      message: expect.stringContaining('"shoulder_lift_joint"'),
+    });
+    await expect(createTabletopSim(parseScene({ objects: [] }), { joints: { ...arm.byName(start), elbow_joint: 4 } })).rejects.toMatchObject({
+      kind: 'usage',
+      message: expect.stringMatching(/"elbow_joint" is 4, outside its limits/),
+    });
   });
 });
 
@@ -310,7 +384,7 @@ describe('scene graph', () => {
   it('poses the objects, the gripper and the arm from the simulator', async () => {
     const sim = await createTabletopSim(parseScene({ objects: [block('red', 0.5, 0.1), bowl('blue', 0.55, -0.15)] }));
     expect(await pick(sim, 'red block')).toBe('red block');
-    const graph = createSceneGraph(sim.objects());
+    const graph = createSceneGraph(sim.objects(), { robot: parseUrdf(sim.arm.urdf, { visuals: true }), baseFrame: sim.arm.baseFrame });
     graph.update(sim.poses());
     const byName = (name: string) => graph.root.getObjectByName(name)!;
     const at = (name: string) => byName(name).getWorldPosition(new THREE.Vector3());
@@ -320,8 +394,10 @@ describe('scene graph', () => {
     const tool = sim.toolPosition();
     expect(at('left finger').y - at('right finger').y).toBeCloseTo(0.04 + 0.008, 2);
     expect(at('left finger').x).toBeCloseTo(tool.x, 6);
-    // The last arm joint (the flange) sits right above the palm, where the coupling meets it.
-    expect(at('arm joint 6').distanceTo(new THREE.Vector3(tool.x, tool.y, tool.z + 0.16))).toBeLessThan(1e-6);
+    // The arm from its URDF: tool0 (the flange) sits right above the palm, the coupling between them.
+    expect(at('tool0').distanceTo(new THREE.Vector3(tool.x, tool.y, tool.z + 0.16))).toBeLessThan(1e-6);
+    expect(at('base_link').length()).toBeLessThan(1e-9);
+    expect(byName('upper_arm_link').children.some((c) => c.children.some((m) => (m as THREE.Mesh).isMesh))).toBe(true);
     expect(((byName('red block') as THREE.Mesh).material as THREE.MeshStandardMaterial).color.getHex()).toBe(0xe15759);
     graph.dispose();
     await sim.dispose();

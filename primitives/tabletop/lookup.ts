@@ -1,8 +1,8 @@
 import { WandError } from '../../src/core/errors.ts';
-import type { TabletopBackend } from '../backend.ts';
+import type { TabletopBackend, WorldInfo } from '../backend.ts';
 import type { ObjectInfo, Point, Vec3 } from '../schemas.ts';
 import { matchName, quoteNames } from '../common/names.ts';
-import { NAMED_POSITIONS, WORKSPACE, inWorkspace } from './world.ts';
+import { NAMED_POSITIONS, WORKSPACE } from './world.ts';
 
 // Name and target resolution shared by the tabletop primitives.
 
@@ -16,22 +16,23 @@ export function findObject(backend: TabletopBackend, name: string, primitive: st
   });
 }
 
-export function findNamedPosition(name: string): Vec3 | undefined {
-  const key = matchName(Object.keys(NAMED_POSITIONS), name);
-  return key === undefined ? undefined : NAMED_POSITIONS[key];
+/** A named position of the world (a robot arm's come from its workspace; the simulator's are fixed). */
+export function findNamedPosition(name: string, positions: Record<string, Vec3> = NAMED_POSITIONS): Vec3 | undefined {
+  const key = matchName(Object.keys(positions), name);
+  return key === undefined ? undefined : positions[key];
 }
 
 const fmt = (v: number) => v.toFixed(3).replace(/\.?0+$/, '');
 export const pointText = (p: { x: number; y: number; z?: number }) =>
   `(${fmt(p.x)}, ${fmt(p.y)}${p.z === undefined ? '' : `, ${fmt(p.z)}`})`;
 
-export function requireInWorkspace(p: Point, primitive: string, what = 'target'): void {
-  const zBad = p.z !== undefined && (p.z < WORKSPACE.z[0] || p.z > WORKSPACE.z[1]);
-  if (inWorkspace(p) && !zBad) return;
+export function requireInWorkspace(p: Point, primitive: string, what = 'target', bounds: WorldInfo['bounds'] = WORKSPACE): void {
+  const inside = (v: number, [lo, hi]: readonly [number, number]) => v >= lo && v <= hi;
+  if (inside(p.x, bounds.x) && inside(p.y, bounds.y) && (p.z === undefined || inside(p.z, bounds.z))) return;
   throw new WandError(
     'workspace',
     `${primitive}: ${what} ${pointText(p)} is outside the reachable workspace ` +
-      `(x ${WORKSPACE.x[0]}..${WORKSPACE.x[1]}, y ${WORKSPACE.y[0]}..${WORKSPACE.y[1]}, z ${WORKSPACE.z[0]}..${WORKSPACE.z[1]}); nothing moved`,
+      `(x ${bounds.x[0]}..${bounds.x[1]}, y ${bounds.y[0]}..${bounds.y[1]}, z ${bounds.z[0]}..${bounds.z[1]}); nothing moved`,
     { primitive },
   );
 }
@@ -55,5 +56,5 @@ export function travelHeight(backend: TabletopBackend): number {
   const held = backend.holding();
   const carried = objects.find((o) => o.name === held)?.size.z ?? 0;
   const highest = objects.filter((o) => o.name !== held).reduce((m, o) => Math.max(m, o.position.z + o.size.z / 2), 0);
-  return Math.min(WORKSPACE.z[1], Math.max(0.15, highest + carried + 0.06));
+  return Math.min(backend.world().bounds.z[1], Math.max(0.15, highest + carried + 0.06));
 }

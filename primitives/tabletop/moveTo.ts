@@ -11,7 +11,7 @@ export default definePrimitive({
   params: { p: Point },
   returns: z.void(),
   async run(ctx: PrimitiveContext<TabletopBackend>, { p }) {
-    requireInWorkspace(p, 'moveTo');
+    requireInWorkspace(p, 'moveTo', 'target', ctx.backend.world().bounds);
     const held = ctx.backend.holding();
     await travelTo(ctx.backend, { x: p.x, y: p.y, z: p.z ?? ctx.backend.toolPosition().z }, ctx.signal);
     if (held) expectHolding(ctx.backend, held, 'moveTo', 'during the motion');

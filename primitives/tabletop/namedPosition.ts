@@ -4,7 +4,6 @@ import { definePrimitive, type PrimitiveContext } from '../define.ts';
 import { Name, Vec3 } from '../schemas.ts';
 import { quoteNames } from '../common/names.ts';
 import { findNamedPosition } from './lookup.ts';
-import { NAMED_POSITIONS } from './world.ts';
 
 export default definePrimitive({
   name: 'namedPosition',
@@ -12,10 +11,11 @@ export default definePrimitive({
   params: { name: Name },
   returns: Vec3,
   query: true,
-  run(_ctx: PrimitiveContext<TabletopBackend>, { name }) {
-    const p = findNamedPosition(name);
+  run(ctx: PrimitiveContext<TabletopBackend>, { name }) {
+    const positions = ctx.backend.world().namedPositions;
+    const p = findNamedPosition(name, positions);
     if (p) return { ...p };
-    const known = quoteNames(Object.keys(NAMED_POSITIONS));
+    const known = quoteNames(Object.keys(positions));
     throw new WandError('unknown_object', `namedPosition: there is no position named "${name}"; known positions: ${known}`, {
       primitive: 'namedPosition',
     });

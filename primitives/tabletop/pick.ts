@@ -19,7 +19,7 @@ export async function pickObject(ctx: PrimitiveContext<TabletopBackend>, name: s
       primitive,
     });
   }
-  requireInWorkspace({ x: obj.position.x, y: obj.position.y }, primitive, `"${obj.name}" at ${pointText(obj.position)}`);
+  requireInWorkspace({ x: obj.position.x, y: obj.position.y }, primitive, `"${obj.name}" at ${pointText(obj.position)}`, backend.world().bounds);
   const grasp = graspPoint(obj);
   const above = { ...grasp, z: grasp.z + APPROACH };
   await backend.openGripper(signal);

@@ -21,15 +21,15 @@ interface ResolvedTarget {
 
 export function resolveTarget(backend: TabletopBackend, target: Target, primitive: string): ResolvedTarget {
   if (typeof target !== 'string') return { ...target, label: pointText(target) };
-  const named = findNamedPosition(target);
+  const named = findNamedPosition(target, backend.world().namedPositions);
   if (named) return { x: named.x, y: named.y, label: `"${target}"` };
   const obj = findObject(backend, target, primitive);
   return { x: obj.position.x, y: obj.position.y, label: `"${obj.name}"`, object: obj.name };
 }
 
 /** A target outside the workspace is refused before anything moves. */
-export function requireTargetInWorkspace(goal: ResolvedTarget, target: Target, primitive: string): void {
-  requireInWorkspace(goal, primitive, typeof target === 'string' ? `target ${goal.label} at` : 'target');
+export function requireTargetInWorkspace(backend: TabletopBackend, goal: ResolvedTarget, target: Target, primitive: string): void {
+  requireInWorkspace(goal, primitive, typeof target === 'string' ? `target ${goal.label} at` : 'target', backend.world().bounds);
 }
 
 const RELEASE_CLEARANCE = 0.012;
@@ -40,7 +40,7 @@ const PLACE_TOLERANCE = 0.05;
 export async function placeHeld(ctx: PrimitiveContext<TabletopBackend>, target: Target, primitive = 'place'): Promise<void> {
   const { backend, signal } = ctx;
   const goal = resolveTarget(backend, target, primitive);
-  requireTargetInWorkspace(goal, target, primitive);
+  requireTargetInWorkspace(backend, goal, target, primitive);
   const heldName = backend.holding();
   if (!heldName) {
     throw new WandError('physical', `${primitive}: the gripper is empty; pick an object first`, { primitive });

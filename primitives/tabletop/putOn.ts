@@ -12,7 +12,7 @@ export default definePrimitive({
   returns: z.void(),
   async run(ctx: PrimitiveContext<TabletopBackend>, { object, target }) {
     // Check the target before picking, so a bad target moves nothing.
-    requireTargetInWorkspace(resolveTarget(ctx.backend, target, 'putOn'), target, 'putOn');
+    requireTargetInWorkspace(ctx.backend, resolveTarget(ctx.backend, target, 'putOn'), target, 'putOn');
     await pickObject(ctx, object, 'putOn');
     await placeHeld(ctx, target, 'putOn');
   },

@@ -1,16 +1,18 @@
 import * as THREE from 'three';
+import type { URDFRobot } from 'urdf-loader';
 import type { ObjectKind, Vec3 } from '../../primitives/schemas.ts';
 import { TABLE } from '../../primitives/tabletop/world.ts';
-import { jointFrames } from './arm-kinematics.ts';
+import { createArmGraph, type ArmGraph } from './arm-graph.ts';
 import { FINGER_DEPTH, FINGER_LENGTH, FINGER_THICKNESS, PALM_CENTRE_Z, PALM_HALF } from './gripper-shape.ts';
 import { BOWL_FLOOR, BOWL_INNER_RADIUS, BOWL_RADIUS, TABLE_THICKNESS } from './object-shapes.ts';
 
 // The tabletop as a three.js scene graph, posed from the simulator's `poses()`. Only three.js and
 // dependency-free modules are imported, so the same code renders in a browser; headless it is built and
-// updated but never drawn. The world is z-up (REP-103): give cameras `up.set(0, 0, 1)`.
+// updated but never drawn. The world is z-up (REP-103): give cameras `up.set(0, 0, 1)`. The arm comes from
+// its URDF (parsed by urdf-loader by the caller), posed by joint name.
 
 export interface ScenePoses {
-  robot: { tool: Vec3; gripperWidth: number; joints: number[] };
+  robot: { tool: Vec3; gripperWidth: number; joints: Record<string, number> };
   objects: { name: string; position: Vec3; quaternion: { x: number; y: number; z: number; w: number } }[];
 }
 
@@ -43,8 +45,6 @@ export const COLOR_HEX: Record<string, number> = {
   gray: 0xbab0ac,
 };
 
-const LINK_RADIUS = 0.04;
-const ARM_COLOR = 0x9aa4ad;
 const GRIPPER_COLOR = 0x2f3338;
 
 /** A bowl's cross-section revolved about z: vertical walls and a flat floor, like its collider. */
@@ -62,7 +62,13 @@ function bowlGeometry(height: number): THREE.BufferGeometry {
   return new THREE.LatheGeometry(profile, 48).rotateX(Math.PI / 2);
 }
 
-export function createSceneGraph(objects: readonly SceneGraphObject[]): SceneGraph {
+/** The arm to draw: its parsed URDF and the frame placed at the world origin. */
+export interface SceneGraphArm {
+  robot: URDFRobot;
+  baseFrame: string;
+}
+
+export function createSceneGraph(objects: readonly SceneGraphObject[], arm?: SceneGraphArm): SceneGraph {
   const root = new THREE.Group();
   root.name = 'tabletop';
   const disposables: { dispose(): void }[] = [];
@@ -82,23 +88,11 @@ export function createSceneGraph(objects: readonly SceneGraphObject[]): SceneGra
   const table = mesh(new THREE.BoxGeometry(TABLE.x[1] - TABLE.x[0], TABLE.y[1] - TABLE.y[0], TABLE_THICKNESS), material(0xc8b28e), 'table');
   table.position.set((TABLE.x[0] + TABLE.x[1]) / 2, (TABLE.y[0] + TABLE.y[1]) / 2, -TABLE_THICKNESS / 2);
 
-  // The arm: one cylinder per link between consecutive joint frames, a sphere at each joint.
-  const armMaterial = material(ARM_COLOR);
-  const linkGeometry = new THREE.CylinderGeometry(LINK_RADIUS, LINK_RADIUS, 1, 20);
-  const jointGeometry = new THREE.SphereGeometry(LINK_RADIUS * 1.25, 20, 12);
-  disposables.push(linkGeometry, jointGeometry);
-  const links = Array.from({ length: 7 }, (_, i) => {
-    const link = new THREE.Mesh(linkGeometry, armMaterial);
-    link.name = `arm link ${i}`;
-    root.add(link);
-    return link;
-  });
-  const joints = Array.from({ length: 6 }, (_, i) => {
-    const joint = new THREE.Mesh(jointGeometry, armMaterial);
-    joint.name = `arm joint ${i + 1}`;
-    root.add(joint);
-    return joint;
-  });
+  const armGraph: ArmGraph | null = arm ? createArmGraph(arm.robot, arm.baseFrame) : null;
+  if (armGraph) {
+    root.add(armGraph.root);
+    disposables.push(armGraph);
+  }
 
   const gripperMaterial = material(GRIPPER_COLOR);
   const palm = mesh(new THREE.BoxGeometry(2 * PALM_HALF.x, 2 * PALM_HALF.y, 2 * PALM_HALF.z), gripperMaterial, 'palm');
@@ -114,35 +108,11 @@ export function createSceneGraph(objects: readonly SceneGraphObject[]): SceneGra
     objectMeshes.set(obj.name, mesh(geometry, mat, obj.name));
   }
 
-  const from = new THREE.Vector3();
-  const to = new THREE.Vector3();
-  const up = new THREE.Vector3(0, 1, 0);
-  const direction = new THREE.Vector3();
-  const placeBetween = (link: THREE.Mesh, a: THREE.Vector3, b: THREE.Vector3) => {
-    direction.subVectors(b, a);
-    const length = direction.length();
-    link.visible = length > 1e-6;
-    if (!link.visible) return;
-    link.position.addVectors(a, b).multiplyScalar(0.5);
-    link.scale.set(1, length, 1);
-    link.quaternion.setFromUnitVectors(up, direction.divideScalar(length));
-  };
-
   return {
     root,
     update({ robot, objects: poses }) {
       const { tool, gripperWidth } = robot;
-      const frames = jointFrames(robot.joints);
-      for (let i = 0; i < 6; i++) {
-        from.set(frames[i][3], frames[i][7], frames[i][11]);
-        to.set(frames[i + 1][3], frames[i + 1][7], frames[i + 1][11]);
-        placeBetween(links[i], from, to);
-        joints[i].position.copy(to);
-      }
-      // Flange down to the palm: the coupling. It meets the palm exactly when the arm reaches the tool.
-      from.copy(to);
-      to.set(tool.x, tool.y, tool.z + PALM_CENTRE_Z + PALM_HALF.z);
-      placeBetween(links[6], from, to);
+      armGraph?.update(robot.joints);
 
       palm.position.set(tool.x, tool.y, tool.z + PALM_CENTRE_Z);
       const sideways = gripperWidth / 2 + FINGER_THICKNESS / 2;

@@ -3,7 +3,7 @@ import { WandError, throwIfAborted } from '../../src/core/errors.ts';
 import type { StateSnapshot, TabletopBackend, WorldInfo } from '../../primitives/backend.ts';
 import type { ObjectInfo, Vec3 } from '../../primitives/schemas.ts';
 import { TABLETOP_WORLD } from '../../primitives/tabletop/world.ts';
-import { armJointsFor, REST_JOINTS } from './arm-kinematics.ts';
+import type { ArmModel, LinePlan } from '../../src/kinematics/arm-model.ts';
 import { Grasp } from './grasp.ts';
 import { Gripper } from './gripper.ts';
 import { FINGER_SPEED, MAX_OPENING } from './gripper-shape.ts';
@@ -26,6 +26,10 @@ export interface TabletopSimOptions {
   acceleration?: number;
   /** Simulated seconds the scene may take to come to rest after creation. */
   settleSeconds?: number;
+  /** The arm's kinematic model (default: the repo's URDF); a robot's own makes the simulator its twin. */
+  arm?: ArmModel;
+  /** Joint angles to start from, by name (default: the arm's rest pose with the gripper at home). */
+  joints?: Record<string, number>;
 }
 
 export type { ScenePoses };
@@ -35,8 +39,8 @@ const DEFAULT_SPEED = 0.6;
 const DEFAULT_ACCELERATION = 2;
 /** The fingertips stop this far above the table, whatever is commanded. */
 export const MIN_TOOL_Z = 0.005;
-/** Far enough past the table edge to push things off it; beyond this the arm cannot go. */
-const REACH = { x: [0.05, 1.1], y: [-0.6, 0.6], z: [MIN_TOOL_Z, 0.8] } as const;
+/** Start joints a robot reports may overshoot a limit by this much (rad or m); they are taken as at the limit. */
+const LIMIT_SLACK = 0.01;
 
 /** Settling after each call: at least `min` so contacts resolve, then until nothing moves, at most `max`. */
 const SETTLE = {
@@ -55,7 +59,28 @@ const yieldToEventLoop = () =>
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4 + 0; // + 0 turns -0 into 0
 const roundVec = (v: Vec3): Vec3 => ({ x: round4(v.x), y: round4(v.y), z: round4(v.z) });
-const clamp = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
+
+/** The joints at the start: given by name (a robot's twin), or solved for home near `rest` (a comfortable pose). */
+function startJoints(arm: ArmModel, given: Record<string, number> | undefined, rest: readonly number[] | undefined): number[] {
+  if (given) {
+    return arm.fromNames(given).map((q, i) => {
+      const { name, lower, upper } = arm.joints[i];
+      if (q < lower - LIMIT_SLACK || q > upper + LIMIT_SLACK) {
+        throw new WandError('usage', `start joint "${name}" is ${q}, outside its limits ${lower}..${upper}`);
+      }
+      return Math.min(upper, Math.max(lower, q));
+    });
+  }
+  const home = arm.ik(HOME, rest ?? arm.joints.map((j) => Math.min(j.upper, Math.max(j.lower, 0))));
+  if (!home) throw new WandError('usage', `the arm cannot reach home ${JSON.stringify(HOME)} with the gripper pointing down; give its start joints`);
+  return home;
+}
+
+/** A move under way: its joint waypoints, and how far along the line each lies (0..1). */
+interface ArmMotion {
+  plan: LinePlan;
+  along: number[];
+}
 
 export class TabletopSim implements TabletopBackend {
   readonly profile = 'tabletop' as const;
@@ -65,8 +90,10 @@ export class TabletopSim implements TabletopBackend {
   private readonly specs: SceneObject[];
   private grasp: Grasp | null = null;
   private gripperState: 'open' | 'closed' = 'open';
+  readonly arm: ArmModel;
+  /** Joint angles when no move is under way (during one they follow the gripper along the plan). */
   private joints: number[];
-  private jointsTool: Vec3;
+  private motion: ArmMotion | null = null;
   private steps = 0;
   private clockOrigin = 0;
   /** Bumped by halt(): every operation started before it stops at its next step. */
@@ -83,6 +110,7 @@ export class TabletopSim implements TabletopBackend {
   constructor(
     private readonly R: Rapier,
     scene: SceneSpec,
+    arm: { model: ArmModel; rest?: readonly number[] },
     opts: TabletopSimOptions = {},
   ) {
     this.speed = opts.speed ?? DEFAULT_SPEED;
@@ -90,9 +118,10 @@ export class TabletopSim implements TabletopBackend {
     this.specs = parseScene(scene).objects;
     this.physics = createPhysicsWorld(R);
     this.bodies = this.specs.map((obj) => createObjectBody(this.physics, R, obj));
-    this.gripper = new Gripper(this.physics, R, HOME, MAX_OPENING);
-    this.jointsTool = { ...HOME };
-    this.joints = armJointsFor(HOME, REST_JOINTS);
+    this.arm = arm.model;
+    this.joints = startJoints(this.arm, opts.joints, arm.rest);
+    const start = opts.joints ? this.arm.toolPoint(this.joints) : HOME;
+    this.gripper = new Gripper(this.physics, R, { ...start, z: Math.max(MIN_TOOL_Z, start.z) }, MAX_OPENING);
   }
 
   world(): WorldInfo {
@@ -132,7 +161,7 @@ export class TabletopSim implements TabletopBackend {
         tool: roundVec(this.gripper.tool),
         gripper: this.gripperState,
         gripperWidth: round4(this.gripper.width),
-        joints: this.armJoints().map(round4),
+        joints: this.arm.byName(this.armJoints().map(round4)),
       },
       holding: this.holding(),
       objects: this.objects(),
@@ -143,7 +172,7 @@ export class TabletopSim implements TabletopBackend {
   poses(): ScenePoses {
     this.assertLive();
     return {
-      robot: { tool: { ...this.gripper.tool }, gripperWidth: this.gripper.width, joints: this.armJoints() },
+      robot: { tool: { ...this.gripper.tool }, gripperWidth: this.gripper.width, joints: this.arm.byName(this.armJoints()) },
       objects: this.specs.map((spec, i) => ({
         name: spec.name,
         position: { ...this.bodies[i].translation() },
@@ -152,33 +181,46 @@ export class TabletopSim implements TabletopBackend {
     };
   }
 
+  /** Joint angles now. During a move, interpolated between the plan's waypoints (≤ 1 cm apart) at the gripper. */
   private armJoints(): number[] {
-    const tool = this.gripper.tool;
-    const t = this.jointsTool;
-    if (tool.x !== t.x || tool.y !== t.y || tool.z !== t.z) {
-      // Nearest solution to the last one shown, so the rendered arm never flips between configurations.
-      this.joints = armJointsFor(tool, this.joints);
-      this.jointsTool = { ...tool };
-    }
-    return [...this.joints];
+    const motion = this.motion;
+    if (!motion) return [...this.joints];
+    const { plan, along } = motion;
+    const [start, end] = [plan.points[0], plan.points[plan.points.length - 1]];
+    const length = Math.hypot(end.x - start.x, end.y - start.y, end.z - start.z);
+    const t = this.gripper.tool;
+    const s = length < 1e-12 ? 1 : Math.hypot(t.x - start.x, t.y - start.y, t.z - start.z) / length;
+    let k = 1;
+    while (k < along.length - 1 && along[k] < s) k++;
+    const f = along[k] === along[k - 1] ? 1 : Math.min(1, Math.max(0, (s - along[k - 1]) / (along[k] - along[k - 1])));
+    return plan.joints[k].map((q, i) => plan.joints[k - 1][i] + (q - plan.joints[k - 1][i]) * f);
   }
 
   async moveTo(p: Vec3, signal: AbortSignal): Promise<void> {
     if (![p?.x, p?.y, p?.z].every(Number.isFinite)) {
       throw new WandError('validation', `moveTo needs finite x, y, z in metres, got ${JSON.stringify(p)}`);
     }
-    // The primitives check the workspace; this only keeps the simulated arm out of the table and in reach.
-    const target = { x: clamp(p.x, REACH.x), y: clamp(p.y, REACH.y), z: clamp(p.z, REACH.z) };
+    // The primitives check the workspace; the fingertips stop just above the table whatever is commanded.
+    const target = { x: p.x, y: p.y, z: Math.max(MIN_TOOL_Z, p.z) };
     return this.exclusive(signal, async (epoch) => {
+      // Planned before anything moves: out of reach, beyond a joint limit or through a flip fails here.
+      const plan = this.arm.planLine(this.armJoints(), target);
       const path = new LinearTrajectory({ ...this.gripper.tool }, target, this.speed, this.acceleration);
       const steps = Math.ceil(path.duration * STEP_HZ - 1e-9);
       let step = 0;
-      await this.run(signal, epoch, () => {
-        if (step >= steps) return false;
-        step++;
-        path.at(step * STEP_S, this.gripper.tool);
-        return true;
-      });
+      this.motion = { plan, along: alongLine(plan) };
+      try {
+        await this.run(signal, epoch, () => {
+          if (step >= steps) return false;
+          step++;
+          path.at(step * STEP_S, this.gripper.tool);
+          return true;
+        });
+      } finally {
+        // Stopped part way, the arm is where the gripper is; otherwise exactly at the plan's end.
+        this.joints = step >= steps ? plan.joints[plan.joints.length - 1] : this.armJoints();
+        this.motion = null;
+      }
       await this.settleWithin(signal, epoch, SETTLE.move);
     });
   }
@@ -318,10 +360,21 @@ export class TabletopSim implements TabletopBackend {
   }
 }
 
+/** Each waypoint's fraction of the way along the plan's line. */
+function alongLine(plan: LinePlan): number[] {
+  const [start, end] = [plan.points[0], plan.points[plan.points.length - 1]];
+  const length = Math.hypot(end.x - start.x, end.y - start.y, end.z - start.z);
+  return plan.points.map((p) => (length < 1e-12 ? 1 : Math.hypot(p.x - start.x, p.y - start.y, p.z - start.z) / length));
+}
+
 /** Builds the simulator for a scene (validated with `parseScene`) and lets it come to rest. */
 export async function createTabletopSim(scene: SceneSpec, opts: TabletopSimOptions = {}): Promise<TabletopSim> {
-  const R = await loadRapier();
-  const sim = new TabletopSim(R, scene, opts);
+  // The repo's arm is loaded on first use (urdf-loader brings three.js), while the physics engine compiles.
+  const [R, arm] = await Promise.all([
+    loadRapier(),
+    opts.arm ? { model: opts.arm } : import('../../src/kinematics/sim-arm.ts').then((m) => ({ model: m.simArmModel(), rest: m.SIM_ARM_REST })),
+  ]);
+  const sim = new TabletopSim(R, scene, arm, opts);
   await sim.settle(opts.settleSeconds ?? 2);
   sim.resetClock();
   return sim;

@@ -1,5 +1,6 @@
 import type { Backend } from '../../primitives/backend.ts';
 import type { Primitive } from '../../primitives/define.ts';
+import type { DeclaredInterfaces } from '../../primitives/interface.ts';
 import { primitivesFor } from '../../primitives/index.ts';
 import { WandError } from '../core/errors.ts';
 import { createTabletopSim } from '../../sim/tabletop/sim.ts';
@@ -11,10 +12,17 @@ export interface OpenBackend {
   primitives: Primitive<any>[];
   /** For status lines: "simulator (tabletop, seed 3)" or "ROS robot at ws://...". */
   label: string;
+  /** The robot's declared interfaces (robot config "interfaces"), when there are any. */
+  interfaces?: DeclaredInterfaces;
 }
 
 /** A fresh simulated world for the options (a robot backend is opened by the ROS module). */
 export async function openSimulator(opts: BackendOptions): Promise<OpenBackend> {
+  if (opts.profile === 'arm') {
+    // The arm a config describes, simulated: try a program as the robot will take it.
+    const { openSimulatedArm } = await import('../ros/arm/simulated.ts');
+    return openSimulatedArm(opts);
+  }
   if (opts.world === 'tabletop') {
     const scene = opts.scenePath ? await loadSceneFile(opts.scenePath) : randomScene(opts.seed, { blocks: opts.blocks, bowls: opts.bowls });
     const backend = await createTabletopSim(scene);
@@ -22,12 +30,13 @@ export async function openSimulator(opts: BackendOptions): Promise<OpenBackend> 
     return { backend, primitives: primitivesFor('tabletop'), label };
   }
   if (opts.world === 'mobile') {
-    // The mobile sim only needs the config's safety part; the ROS interfaces in it are ignored here.
+    // The mobile sim takes the config's safety part; its declared interfaces are answered by stand-ins.
     const { loadRobotConfig } = await import('../ros/config.ts');
     const { createMobileSim } = await import('../../sim/mobile/sim.ts');
+    const { simulatedInterfaces } = await import('../ros/interfaces/build.ts');
     const config = opts.configPath ? await loadRobotConfig(opts.configPath) : undefined;
     const backend = createMobileSim({ safety: config });
-    return { backend, primitives: primitivesFor('mobile'), label: `simulator (mobile room${opts.configPath ? `, config ${opts.configPath}` : ''})` };
+    return { backend, ...simulatedInterfaces(primitivesFor('mobile'), config), label: `simulator (mobile room${opts.configPath ? `, config ${opts.configPath}` : ''})` };
   }
   throw new WandError('usage', `the "${opts.world}" world is not available`);
 }

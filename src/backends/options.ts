@@ -8,6 +8,8 @@ export interface BackendOptions {
   blocks?: number;
   bowls?: number;
   backend: 'sim' | 'ros';
+  /** --profile arm: a robot arm (ROS, or simulated from its config) behind the tabletop API. */
+  profile?: 'mobile' | 'arm';
   url?: string;
   configPath?: string;
   rehearse: boolean;
@@ -31,7 +33,8 @@ export const BACKEND_USAGE = `  --world tabletop|mobile   which world (default t
   --seed N                  random scene from seed N (default 0), with --blocks K --bowls M
   --backend sim|ros         simulator (default) or a ROS robot over rosbridge
   --url ws://HOST:9090      rosbridge address (with --backend ros)
-  --profile mobile          the robot's primitive profile (with --backend ros)
+  --profile mobile|arm      the robot's primitive profile: a mobile base, or an arm behind the tabletop
+                            API (the config file's "profile" picks one too)
   --config FILE             robot interfaces, limits and geofence (JSON)
   --no-rehearse             skip the simulator rehearsal before a robot run`;
 
@@ -40,10 +43,11 @@ export function backendOptionsFrom(values: Record<string, string | boolean | und
   const backend = str('backend') ?? 'sim';
   if (backend !== 'sim' && backend !== 'ros') throw new UsageError(`--backend must be "sim" or "ros", got "${backend}"`);
   const profile = str('profile');
-  if (profile !== undefined && profile !== 'mobile' && profile !== 'tabletop') {
-    throw new UsageError(`--profile must be "mobile" or "tabletop", got "${profile}"`);
+  if (profile !== undefined && profile !== 'mobile' && profile !== 'tabletop' && profile !== 'arm') {
+    throw new UsageError(`--profile must be "mobile" or "arm", got "${profile}"`);
   }
-  const world = str('world') ?? profile ?? (backend === 'ros' ? 'mobile' : 'tabletop');
+  const world = str('world') ?? (profile === 'arm' ? 'tabletop' : profile) ?? (backend === 'ros' ? 'mobile' : 'tabletop');
+  if (profile === 'arm' && world !== 'tabletop') throw new UsageError('--profile arm uses the tabletop world, not --world mobile');
   if (world !== 'tabletop' && world !== 'mobile') throw new UsageError(`--world must be "tabletop" or "mobile", got "${world}"`);
   if (backend === 'ros' && !str('url')) throw new UsageError('--backend ros needs --url ws://HOST:9090 (the rosbridge websocket)');
   if (str('url') && backend !== 'ros') throw new UsageError('--url is only used with --backend ros');
@@ -60,6 +64,7 @@ export function backendOptionsFrom(values: Record<string, string | boolean | und
     blocks: numberFlag(str('blocks'), 'blocks', { integer: true, min: 0 }),
     bowls: numberFlag(str('bowls'), 'bowls', { integer: true, min: 0 }),
     backend,
+    ...(profile === 'arm' || profile === 'mobile' ? { profile } : {}),
     url: str('url'),
     configPath: str('config'),
     rehearse: !values['no-rehearse'],

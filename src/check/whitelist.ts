@@ -1,6 +1,6 @@
 import ts from 'typescript';
 import type { CheckDiagnostic } from './report.ts';
-import { reservedNameReason } from './reserved.ts';
+import { shadowingReason } from '../../primitives/reserved.ts';
 
 // Rejects what a program must never reach for, with a reason the model can act on. The sandbox is the
 // real boundary; this check makes the model's mistakes cheap and explains them before anything moves.
@@ -129,7 +129,7 @@ function declaredName(node: ts.Node): ts.Identifier | undefined {
 
 /**
  * What a program or skill must not do. `api`: the primitives' names (with console), which it must not
- * declare (src/check/reserved.ts); built-in globals are refused with them.
+ * declare (primitives/reserved.ts); built-in globals are refused with them.
  */
 export function checkWhitelist(sf: ts.SourceFile, api: ReadonlySet<string> = new Set()): CheckDiagnostic[] {
   const out: CheckDiagnostic[] = [];
@@ -166,7 +166,7 @@ export function checkWhitelist(sf: ts.SourceFile, api: ReadonlySet<string> = new
       );
     }
     const declared = declaredName(node);
-    const reserved = declared && reservedNameReason(declared.text, api);
+    const reserved = declared && shadowingReason(declared.text, api);
     if (reserved) flag(declared, reserved);
     if (ts.isWithStatement(node)) {
       flag(node, 'the with statement is not allowed');

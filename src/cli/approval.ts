@@ -14,10 +14,11 @@ export const APPROVE_USAGE = `  --approve                 with --backend ros: sh
  * and the robot moves only on an explicit yes.
  */
 export function terminalApprover(lines: LineReader, out: Writable): Approve {
-  return async ({ source, target, rehearsal }, signal) => {
+  return async ({ source, target, rehearsal, unrehearsed }, signal) => {
     // Asked only after a rehearsal passed, or with none.
     const rehearsed = rehearsal ? rehearsalText(rehearsal) : 'No rehearsal (--no-rehearse).';
-    out.write(`\nProgram for the ${target}:\n${numberedLines(source)}\n${rehearsed}\nRun it on the robot? [y/N] `);
+    const unseen = unrehearsed?.length ? `\nNOT REHEARSED: it calls ${unrehearsed.join(', ')}, which move${unrehearsed.length === 1 ? 's' : ''} the robot in ways the simulator cannot show.` : '';
+    out.write(`\nProgram for the ${target}:\n${numberedLines(source)}\n${rehearsed}${unseen}\nRun it on the robot? [y/N] `);
     const answer = (await lines.next(signal))?.trim().toLowerCase();
     const yes = answer === 'y' || answer === 'yes';
     out.write(yes ? '\n' : `\n${answer === undefined ? 'No answer' : 'Not approved'}: the robot stays still.\n`);

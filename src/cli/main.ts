@@ -7,6 +7,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main(arg
   serve: { summary: 'open a browser session (live view, instruction box, editor, e-stop)', load: () => import('./serve.ts') },
   skills: { summary: 'list, show, remove, export or import stored skills', load: () => import('./skills.ts') },
   bench: { summary: 'measure task success on a benchmark suite', load: () => import('./bench.ts') },
+  ros: { summary: 'inspect a robot behind rosbridge and suggest its config (wand ros inspect)', load: () => import('./ros.ts') },
 };
 
 function help(): string {

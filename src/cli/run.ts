@@ -1,6 +1,7 @@
 import { openBackend } from '../backends/open.ts';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/options.ts';
 import { formatReport, rehearsalText } from '../run/report.ts';
+import { unrehearsedText } from '../run/unrehearsed.ts';
 import { UNREACHED, executeProgram, notStarted } from '../run/execute.ts';
 import { WandError } from '../core/errors.ts';
 import { LineReader } from '../core/line-reader.ts';
@@ -54,8 +55,11 @@ export async function main(argv: string[]): Promise<number> {
       signal: stop.signal,
       rehearse: options.rehearse,
       approve,
+      // Long calls (an action's feedback) show progress as they go, beside the report that comes at the end.
+      onEvent: (e) => e.type === 'progress' && process.stderr.write(`  ${e.primitive}: ${e.text}\n`),
     });
-    const report = values.json ? resultJson(result) : formatReport(result) + (result.rehearsal ? `\n${rehearsalText(result.rehearsal)}` : '');
+    const notes = [result.rehearsal ? rehearsalText(result.rehearsal) : '', result.unrehearsed ? unrehearsedText(result.unrehearsed) : ''].filter(Boolean);
+    const report = values.json ? resultJson(result) : [formatReport(result), ...notes].join('\n');
     process.stdout.write(report + '\n');
     return result.ok ? 0 : 1;
   } finally {

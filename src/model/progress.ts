@@ -23,6 +23,7 @@ export function progressLine(e: AskEvent): string | undefined {
       if (e.event.type === 'callEnd') return callLine(e.event.record, false);
       if (e.event.type === 'say') return `  says: ${e.event.text}`;
       if (e.event.type === 'output') return `  output: ${e.event.text}`;
+      if (e.event.type === 'progress') return `    ${e.event.primitive}: ${e.event.text}`;
       return undefined;
     case 'result':
       if (e.result.ok) return `  ran without error (${e.result.simTimeS.toFixed(1)} s simulated)`;

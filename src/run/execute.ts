@@ -1,3 +1,4 @@
+import { interfaceHostOf } from '../../primitives/interface.ts';
 import type { OpenBackend } from '../backends/open.ts';
 import { toErrorInfo, type ErrorInfo } from '../core/errors.ts';
 import { eventErrorKind, type EnvelopeEvent } from '../safety/envelope.ts';
@@ -5,6 +6,7 @@ import { programGuardOf, rehearsableOf } from '../safety/guard.ts';
 import type { SandboxLimits } from '../sandbox/index.ts';
 import type { CallRecord, RunEvent, RunResult } from './result.ts';
 import { runProgram } from './run-program.ts';
+import { unrehearsedMotion, unrehearsedRefusal, type UnrehearsedMotion } from './unrehearsed.ts';
 
 export interface ExecuteOptions {
   source: string;
@@ -33,6 +35,8 @@ export interface RehearsalSummary {
   output: string[];
   /** What the safety envelope refused or stopped during the rehearsal (also what the program caught). */
   envelope: EnvelopeEvent[];
+  /** Declared robot interfaces the simulator has no model of: stand-ins answered their calls. */
+  notSimulated?: string[];
 }
 
 export interface ApprovalRequest {
@@ -40,6 +44,8 @@ export interface ApprovalRequest {
   /** The robot, as the status line names it. */
   target: string;
   rehearsal?: RehearsalSummary;
+  /** Declared interfaces the program may call that move the robot and could not be rehearsed. */
+  unrehearsed?: string[];
 }
 
 export type Approve = (request: ApprovalRequest, signal?: AbortSignal) => Promise<boolean>;
@@ -47,7 +53,7 @@ export type Approve = (request: ApprovalRequest, signal?: AbortSignal) => Promis
 export const NOT_APPROVED = 'the program was not approved, so the robot was not moved';
 
 /** A robot run's result carries its rehearsal; simulator results are plain RunResults. */
-export type ExecuteResult = RunResult & { rehearsal?: RehearsalSummary };
+export type ExecuteResult = RunResult & { rehearsal?: RehearsalSummary; unrehearsed?: UnrehearsedMotion };
 
 /**
  * Runs a program on its target. This is where a robot run is preceded by its simulator rehearsal,
@@ -59,11 +65,19 @@ export async function executeProgram(opts: ExecuteOptions): Promise<ExecuteResul
   const program = { source: opts.source, primitives, limits: opts.limits, prelude: opts.prelude };
 
   let rehearsal: RehearsalSummary | undefined;
+  let rehearsed: string[] = [];
   const robot = opts.rehearse === false ? null : rehearsableOf(backend);
   if (robot) {
     // Same program, same envelope, a simulated copy of the robot at its current pose. If it fails
     // there, or would have crossed the envelope (even where the program caught the error), the robot never moves.
-    const twin = await robot.createRehearsal();
+    let twin;
+    try {
+      twin = await robot.createRehearsal();
+    } catch (err) {
+      // No twin (the robot's state is not known: stale detections, no joint states): no rehearsal, no run.
+      const cause = toErrorInfo(err, 'connection');
+      return notRun(opts.target, { ...cause, message: `the rehearsal could not start, so the robot was not moved: ${cause.message}` }, started);
+    }
     let r: RunResult;
     try {
       r = await runProgram({ ...program, backend: twin.backend, signal: opts.signal, onEvent: opts.onRehearsalEvent });
@@ -72,6 +86,9 @@ export async function executeProgram(opts: ExecuteOptions): Promise<ExecuteResul
     }
     const events = twin.envelope.events;
     rehearsal = { ok: r.ok && events.length === 0, error: r.error, simTimeS: r.simTimeS, calls: r.calls.length, output: r.output, envelope: events };
+    rehearsed = r.calls.map((c) => c.primitive);
+    const stubbed = [...new Set(r.calls.filter((c) => c.notSimulated).map((c) => c.primitive))];
+    if (stubbed.length) rehearsal.notSimulated = stubbed;
     if (!rehearsal.ok) {
       const cause: ErrorInfo = r.error ?? caughtEnvelopeError(events[0]!, r.calls);
       const message =
@@ -85,9 +102,16 @@ export async function executeProgram(opts: ExecuteOptions): Promise<ExecuteResul
 
   // A robot is armed per program; its faults (lost link, stale odometry) abort the whole program.
   const guard = programGuardOf(backend);
-  if (guard && opts.approve && !(await opts.approve({ source: opts.source, target: opts.target.label, rehearsal }, opts.signal))) {
+  // Motion through a declared interface could not be rehearsed: it needs the person's yes, or the config's.
+  const motion = guard ? unrehearsedMotion(opts.target.interfaces, opts, rehearsed) : null;
+  const needsYes = !!motion?.used.length && motion.allowedBy !== 'config' ? motion.used : undefined;
+  if (needsYes && !opts.approve) return notRun(opts.target, unrehearsedRefusal(needsYes), started, rehearsal);
+  const request: ApprovalRequest = { source: opts.source, target: opts.target.label, rehearsal, ...(needsYes && { unrehearsed: needsYes }) };
+  if (guard && opts.approve && !(await opts.approve(request, opts.signal))) {
     return notRun(opts.target, { kind: 'aborted', message: NOT_APPROVED }, started, rehearsal);
   }
+  if (needsYes) motion!.allowedBy = 'approval';
+  const reported = motion && (motion.used.length || motion.allowedBy) ? { unrehearsed: motion } : {};
   let faults: AbortSignal | undefined;
   if (guard) {
     try {
@@ -98,14 +122,17 @@ export async function executeProgram(opts: ExecuteOptions): Promise<ExecuteResul
   }
   // An abort (Ctrl-C, e-stop) stops the robot from here, at once, whatever the program is doing
   // (mid-call, or computing between calls); the sandbox abort that follows ends the program.
-  const haltNow = () => void backend.halt();
+  const interfaces = interfaceHostOf(backend);
+  const haltNow = () => void Promise.all([backend.halt(), interfaces?.halt()]);
   opts.signal?.addEventListener('abort', haltNow, { once: true });
   try {
     const signal = faults && opts.signal ? AbortSignal.any([opts.signal, faults]) : (faults ?? opts.signal);
-    const result = await runProgram({ ...program, backend, signal, onEvent: opts.onEvent });
-    return rehearsal ? { ...result, rehearsal } : result;
+    const result = await runProgram({ ...program, backend, signal, onEvent: opts.onEvent, permits: { unrehearsedMotion: !!motion?.allowedBy } });
+    return { ...result, ...(rehearsal && { rehearsal }), ...reported };
   } finally {
     opts.signal?.removeEventListener('abort', haltNow);
+    // What a program set moving through a declared interface (a velocity topic) is brought to rest.
+    await interfaces?.halt();
     guard?.endProgram();
   }
 }

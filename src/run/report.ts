@@ -16,14 +16,18 @@ export function callLine(c: CallRecord, withTime: boolean): string {
   const args = c.args.map((a) => JSON.stringify(a)).join(', ');
   const where = c.line !== undefined ? `line ${c.line}: ` : '';
   const time = withTime ? `  ${c.ms.toFixed(1)} ms` : '';
-  return `  ${c.ok ? '✓' : '✗'} ${where}${c.primitive}(${args})${time}${c.ok ? '' : `${withTime ? '  ' : ' '}— ${c.error}`}`;
+  const stub = c.notSimulated ? ' (not simulated)' : '';
+  return `  ${c.ok ? '✓' : '✗'} ${where}${c.primitive}(${args})${stub}${time}${c.ok ? '' : `${withTime ? '  ' : ' '}— ${c.error}`}`;
 }
 
 /** The human-readable `wand run` report: calls, messages, outcome, final positions. */
 export function formatReport(result: RunResult): string {
   const lines: string[] = [];
   lines.push(`Calls (${result.calls.length}):`);
-  for (const c of result.calls) lines.push(callLine(c, true));
+  for (const c of result.calls) {
+    lines.push(callLine(c, true));
+    if (c.progress) lines.push(`      last progress: ${c.progress}`);
+  }
   if (result.output.length) {
     lines.push('Output:');
     for (const o of result.output) lines.push(`  ${o}`);
@@ -54,5 +58,6 @@ export function formatReport(result: RunResult): string {
 /** How a robot program's rehearsal in the simulator went, in one line (the report, the approval prompt). */
 export function rehearsalText(r: RehearsalSummary): string {
   const how = r.ok ? 'passed' : `FAILED${r.error ? ` (${r.error.kind}): ${r.error.message}` : `: ${r.envelope[0]?.message ?? ''}`}`;
-  return `Rehearsal in the simulator: ${how} (${r.calls} calls, ${r.simTimeS.toFixed(2)} s simulated).`;
+  const stubbed = r.notSimulated?.length ? ` Not simulated (stand-ins answered): ${r.notSimulated.join(', ')}.` : '';
+  return `Rehearsal in the simulator: ${how} (${r.calls} calls, ${r.simTimeS.toFixed(2)} s simulated).${stubbed}`;
 }

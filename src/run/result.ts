@@ -9,6 +9,10 @@ export interface CallRecord {
   ms: number;
   line?: number;
   error?: string;
+  /** Answered by a stand-in in the simulator (a declared robot interface it has no model of). */
+  notSimulated?: true;
+  /** The last progress the call reported (an action's feedback). */
+  progress?: string;
 }
 
 /** The `wand run --json` contract; `wand ask` embeds it per round. */
@@ -28,4 +32,5 @@ export type RunEvent =
   | { type: 'call'; primitive: string; args: unknown[]; line?: number }
   | { type: 'callEnd'; record: CallRecord }
   | { type: 'output'; text: string }
-  | { type: 'say'; text: string };
+  | { type: 'say'; text: string }
+  | { type: 'progress'; primitive: string; text: string; line?: number };

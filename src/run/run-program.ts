@@ -17,6 +17,8 @@ export interface RunOptions {
   prelude?: string;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
+  /** Unrehearsable motion (a declared interface that moves the robot) was approved or allowed. */
+  permits?: PrimitiveContext['permits'];
 }
 
 /** Events (progress lines, the session page) show this much of one output line; the result keeps it whole. */
@@ -44,9 +46,14 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     async onCall(call, signal) {
       const prim = byName.get(call.name);
       if (!prim) throw new WandError('validation', `${call.name} is not a primitive`, { primitive: call.name });
+      // Records and events keep a preview: the arguments themselves may be up to the sandbox's limit.
+      const shown = call.refused ? [`… (${call.refused.chars ? `${call.refused.chars.toLocaleString('en-US')} or more characters, ` : ''}not read)`] : (previewValue(call.args, call.chars) as unknown[]);
+      const record: CallRecord = { primitive: prim.name, args: shown, ok: true, ms: 0 };
+      if (call.line !== undefined) record.line = call.line;
       const ctx: PrimitiveContext = {
         backend,
         signal,
+        permits: opts.permits,
         output(text) {
           output.push(text, prim.name);
           emit({ type: 'output', text: previewText(text, MAX_EVENT_TEXT) });
@@ -55,13 +62,17 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
           output.push(`say: ${text}`, prim.name);
           emit({ type: 'say', text: previewText(text, MAX_EVENT_TEXT) });
         },
+        progress(full) {
+          const text = previewText(full, MAX_EVENT_TEXT);
+          record.progress = text;
+          emit({ type: 'progress', primitive: prim.name, text, ...(call.line !== undefined && { line: call.line }) });
+        },
+        notSimulated() {
+          record.notSimulated = true;
+        },
       };
       const t0 = performance.now();
-      // Records and events keep a preview: the arguments themselves may be up to the sandbox's limit.
-      const shown = call.refused ? [`… (${call.refused.chars ? `${call.refused.chars.toLocaleString('en-US')} or more characters, ` : ''}not read)`] : (previewValue(call.args, call.chars) as unknown[]);
       emit({ type: 'call', primitive: prim.name, args: shown, line: call.line });
-      const record: CallRecord = { primitive: prim.name, args: shown, ok: true, ms: 0 };
-      if (call.line !== undefined) record.line = call.line;
       try {
         if (call.refused) {
           // Output too big for one call is too big for the output budget: the flood ends the program.

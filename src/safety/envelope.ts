@@ -10,7 +10,8 @@ export function eventErrorKind(kind: EnvelopeEvent['kind']): 'physical' | 'safet
 }
 
 export interface EnvelopeEvent {
-  kind: 'geofence' | 'duration' | 'left_geofence' | 'collision' | 'stall';
+  /** The mobile base's kinds, then the arm's (src/safety/arm-envelope.ts). */
+  kind: 'geofence' | 'duration' | 'left_geofence' | 'collision' | 'stall' | 'joint_limit' | 'workspace' | 'table' | 'speed';
   message: string;
 }
 

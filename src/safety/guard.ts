@@ -1,5 +1,5 @@
 import type { Backend } from '../../primitives/backend.ts';
-import type { Envelope } from './envelope.ts';
+import type { EnvelopeEvent } from './envelope.ts';
 
 /**
  * A backend whose robot can fail on its own (link lost, odometry stale) arms per program and gives the
@@ -19,7 +19,8 @@ export function programGuardOf(backend: Backend): ProgramGuard | null {
 /** A simulated copy of the robot, started from its current pose, where a program runs before it reaches the robot. */
 export interface RehearsalTwin {
   backend: Backend;
-  envelope: Envelope;
+  /** The twin's envelope (the mobile base's or the arm's): what it refused or stopped. */
+  envelope: { readonly events: EnvelopeEvent[] };
   /** Collisions the simulated robot had, also those the program caught. */
   collisions(): string[];
 }

@@ -36,7 +36,7 @@ export class Approvals {
     this.pending?.settle(false);
   }
 
-  private request(job: number, { source, target, rehearsal }: ApprovalRequest, signal: AbortSignal): Promise<boolean> {
+  private request(job: number, { source, target, rehearsal, unrehearsed }: ApprovalRequest, signal: AbortSignal): Promise<boolean> {
     this.cancel();
     if (signal.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
@@ -51,7 +51,8 @@ export class Approvals {
       const onAbort = () => pending.settle(false);
       signal.addEventListener('abort', onAbort, { once: true });
       this.pending = pending;
-      this.send({ type: 'approval', job, source, target, ...(rehearsal ? { rehearsal: { calls: rehearsal.calls, simTimeS: rehearsal.simTimeS } } : {}) });
+      const summary = rehearsal && { calls: rehearsal.calls, simTimeS: rehearsal.simTimeS, ...(rehearsal.notSimulated && { notSimulated: rehearsal.notSimulated }) };
+      this.send({ type: 'approval', job, source, target, ...(summary && { rehearsal: summary }), ...(unrehearsed && { unrehearsed }) });
     });
   }
 }

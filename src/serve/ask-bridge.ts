@@ -1,4 +1,4 @@
-import { generateDts, primitivesFor, type ProfileName } from '../../primitives/index.ts';
+import { generateDts, primitivesFor, type Primitive, type ProfileName } from '../../primitives/index.ts';
 import type { OpenBackend } from '../backends/open.ts';
 import type { BackendOptions } from '../backends/options.ts';
 import { ProgramChecker } from '../check/index.ts';
@@ -34,14 +34,18 @@ export interface AskConversation {
   ask(instruction: string, signal: AbortSignal, emit: (msg: JobMessage) => void, approve?: Approve): Promise<AskOutcome>;
 }
 
-/** Checkers keep a TypeScript language service warm; one per primitive profile serves every tab. */
+/**
+ * Checkers keep a TypeScript language service warm; one per API (a profile, plus a robot's declared
+ * interfaces) serves every tab.
+ */
 const checkers = new Map<string, ProgramChecker>();
 
-function checkerFor(profile: ProfileName): ProgramChecker {
-  let checker = checkers.get(profile);
+function checkerFor(primitives: Primitive<any>[]): ProgramChecker {
+  const dts = generateDts(primitives);
+  let checker = checkers.get(dts);
   if (!checker) {
-    checker = new ProgramChecker(generateDts(primitivesFor(profile)));
-    checkers.set(profile, checker);
+    checker = new ProgramChecker(dts);
+    checkers.set(dts, checker);
   }
   return checker;
 }
@@ -51,7 +55,7 @@ function checkerFor(profile: ProfileName): ProgramChecker {
  * the server starts it right after start-up (when a model is configured), before the first instruction.
  */
 export function warmChecker(profile: ProfileName): void {
-  checkerFor(profile).warmSoon();
+  checkerFor(primitivesFor(profile)).warmSoon();
 }
 
 export interface ConversationOptions {
@@ -83,7 +87,7 @@ export function openConversation(target: OpenBackend, opts: ConversationOptions 
   let skills: SkillSession | undefined;
   const deps = (rehearsalEvent: (event: RunEvent) => void, approve?: Approve): AskDeps => ({
     model,
-    checker: checkerFor(target.backend.profile),
+    checker: checkerFor(target.primitives),
     session,
     world: { profile: target.backend.profile, primitives: target.primitives, world: target.backend.world() },
     target: programTarget(target, rehearsalEvent, opts.rehearse, approve),

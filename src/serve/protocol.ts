@@ -64,6 +64,12 @@ export interface SceneObjectInfo {
   size: { x: number; y: number; z: number };
 }
 
+/** The robot arm's description for drawing it: URDF text, and the frame that sits at the world origin. */
+export interface SceneArmInfo {
+  urdf: string;
+  baseFrame: string;
+}
+
 /**
  * A compact state frame, sent about 30 times a second. Objects come as arrays in the order of the last
  * `scene` message: [x, y, z] or [x, y, z, qx, qy, qz, qw] when the simulator reports orientations.
@@ -98,7 +104,7 @@ export type ServerMessage =
   | { type: 'hello'; status: SessionStatus; limits: { source: number; instruction: number } }
   | { type: 'status'; status: SessionStatus }
   /** The object list (and, for the mobile world, the room's layout) that the following state frames pose. */
-  | { type: 'scene'; world: WorldInfo; label: string; objects: SceneObjectInfo[]; room?: RoomSpec }
+  | { type: 'scene'; world: WorldInfo; label: string; objects: SceneObjectInfo[]; room?: RoomSpec; arm?: SceneArmInfo }
   | StateFrame
   | { type: 'busy'; job: number | null; kind?: JobKind }
   | { type: 'job'; job: number; kind: 'run'; source: string }
@@ -119,7 +125,15 @@ export type ServerMessage =
    * A robot program passed its rehearsal and waits for the person (wand serve --approve); answered with
    * `approve`. No rehearsal with --no-rehearse.
    */
-  | { type: 'approval'; job: number; source: string; target: string; rehearsal?: { calls: number; simTimeS: number } }
+  | {
+      type: 'approval';
+      job: number;
+      source: string;
+      target: string;
+      rehearsal?: { calls: number; simTimeS: number; notSimulated?: string[] };
+      /** Declared interfaces it calls that move the robot and could not be rehearsed. */
+      unrehearsed?: string[];
+    }
   /** The skills library around an instruction: what was offered before it, what was used or stored after it. */
   | { type: 'skills'; job: number; lines: string[] }
   | { type: 'jobEnd'; job: number; ok: boolean; error: ErrorInfo | null; message?: string }

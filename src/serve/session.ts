@@ -14,7 +14,7 @@ import { WallClockPacer, paceableOf } from './pacing.ts';
 import { parseClientMessage } from './parse-message.ts';
 import type { ClientMessage, JobKind, ModelStatus, ServerMessage, SessionStatus, WorldName } from './protocol.ts';
 import { MAX_INSTRUCTION_CHARS, MAX_SOURCE_CHARS, runSummary } from './protocol.ts';
-import { encodeFrame, frameContent, sampleView, sceneKey, sceneObjects } from './state-frame.ts';
+import { encodeFrame, frameContent, sampleView, sceneArm, sceneKey, sceneObjects } from './state-frame.ts';
 import { StateStream } from './state-stream.ts';
 
 // One session per browser tab: its own world, its own running job, its own state stream. Nothing here
@@ -167,7 +167,8 @@ export class Session {
       this.currentScene = key;
       const room = (shown as { room?: RoomSpec }).room;
       const label = this.twin ? `rehearsal of ${target.label} in the simulator` : target.label;
-      this.send({ type: 'scene', world: shown.world(), label, objects: sceneObjects(shown), ...(room ? { room } : {}) });
+      const arm = sceneArm(shown);
+      this.send({ type: 'scene', world: shown.world(), label, objects: sceneObjects(shown), ...(room ? { room } : {}), ...(arm ? { arm } : {}) });
     }
     const frame = encodeFrame(view, seq, shown.simTimeS());
     if (this.options.backend === 'ros') {

@@ -1,5 +1,5 @@
 import type { Backend } from '../../primitives/backend.ts';
-import type { SceneObjectInfo, StateFrame } from './protocol.ts';
+import type { SceneArmInfo, SceneObjectInfo, StateFrame } from './protocol.ts';
 
 // A state frame must be small (30 a second per tab) and cheap to build (it is built on the simulator's
 // thread). Positions are rounded to 0.1 mm and quaternions to 1e-4, which the eye cannot tell apart.
@@ -33,6 +33,12 @@ export function sampleView(backend: Backend): ViewSample {
 
 export function sceneObjects(backend: Backend): SceneObjectInfo[] {
   return backend.state().objects.map((o) => ({ name: o.name, kind: o.kind, color: o.color, size: o.size }));
+}
+
+/** The arm's URDF, for a backend that drives one through a kinematic model (the simulator, a ROS arm). */
+export function sceneArm(backend: Backend): SceneArmInfo | undefined {
+  const arm = (backend as { arm?: { urdf?: unknown; baseFrame?: unknown } }).arm;
+  return typeof arm?.urdf === 'string' && typeof arm.baseFrame === 'string' ? { urdf: arm.urdf, baseFrame: arm.baseFrame } : undefined;
 }
 
 /** Identifies the object list; a change means the page must rebuild its meshes before the next frame. */

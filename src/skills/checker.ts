@@ -3,7 +3,7 @@ import { PROFILES } from '../../primitives/index.ts';
 import { limitProblem } from '../check/analyze.ts';
 import type { ProgramChecker } from '../check/index.ts';
 import type { CheckDiagnostic } from '../check/report.ts';
-import { reservedNameReason } from '../check/reserved.ts';
+import { shadowingReason } from '../../primitives/reserved.ts';
 import type { TypeChecker } from '../check/typecheck.ts';
 import { checkWhitelist } from '../check/whitelist.ts';
 import { docOf, firstSentence } from './extract.ts';
@@ -28,7 +28,7 @@ const API_NAMES: ReadonlySet<string> = new Set(Object.values(PROFILES).flatMap((
 export function skillCodeProblem(code: string, names: () => Iterable<string>): string | null {
   if (code.length > MAX_SKILL_CHARS) return `its code is ${code.length.toLocaleString('en-US')} characters long; a skill may have at most ${MAX_SKILL_CHARS.toLocaleString('en-US')}`;
   for (const name of names()) {
-    const reason = reservedNameReason(name, API_NAMES);
+    const reason = shadowingReason(name, API_NAMES);
     if (reason) return `it defines ${name}(): ${reason}`;
   }
   return null;

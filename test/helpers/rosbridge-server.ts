@@ -7,6 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 // - messages go only to subscribers of a topic, filled with defaults (header seq/stamp, covariances);
 // - subscribe honours throttle_rate and queue_length like rosbridge's throttle and queue handlers.
 // Hooks let tests cut the connection, take the server offline, stop odometry, and see every frame.
+// Extensions (the test arm in ros-arm.ts) add message types, topics, services, parameters and action ops.
 
 export type Flavor = 'ros1' | 'ros2';
 
@@ -26,6 +27,29 @@ export interface BridgeOptions {
   walls?: [number, number, number, number][];
   /** Where the robot starts; yaw in radians. */
   start?: { x: number; y: number; yaw: number };
+  /** false: no diff-drive base (no /cmd_vel, /odom, /scan), e.g. for an arm. */
+  base?: boolean;
+  /** Like rosbridge 0.11 (ROS 1): a publish this soon after the client advertised the topic is lost. */
+  dropAfterAdvertiseMs?: number;
+}
+
+/** What an extension (a test arm) plugs into the bridge. */
+export interface BridgeExtension {
+  /** Message definitions, by ROS 1 name (pkg/Type), for this flavor. */
+  types?: Record<string, MsgDef>;
+  /** Topics it publishes or takes, with their types as rosapi lists them. */
+  topics?: Record<string, string>;
+  /** Parameters rosapi's get_param returns (ROS 2 names are "/node:param"). */
+  params?: Record<string, unknown>;
+  /** Action servers, name → type, for rosapi (ROS 1 ones are also found from their topics). */
+  actions?: Record<string, string>;
+  /** A message published on one of its topics (after the bridge checked it). */
+  onPublish?(topic: string, msg: any): void;
+  /** The robot's own services, with their types for rosapi; a throw (or a rejection) answers result false. */
+  services?: Record<string, { type: string; call(args: any): unknown }>;
+  /** Operations it handles (send_action_goal, cancel_action_goal); true if handled. */
+  onOp?(client: number, frame: any): boolean;
+  close?(): void;
 }
 
 export interface RecordedFrame {
@@ -35,8 +59,25 @@ export interface RecordedFrame {
   frame: any;
 }
 
-type FieldType = 'float64' | 'float32' | 'uint32' | 'int32' | 'bool' | 'string' | 'time' | 'duration' | { array: FieldType; length?: number } | { msg: string };
-type MsgDef = Record<string, FieldType>;
+export type FieldType =
+  | 'float64'
+  | 'float32'
+  | 'uint32'
+  | 'int32'
+  | 'int64'
+  | 'uint64'
+  | 'int8'
+  | 'uint8'
+  | 'int16'
+  | 'uint16'
+  | 'bool'
+  | 'string'
+  | 'time'
+  | 'duration'
+  | { array: FieldType; length?: number }
+  | { msg: string };
+export type MsgDef = Record<string, FieldType>;
+const INTEGER: FieldType[] = ['uint32', 'int32', 'int64', 'uint64', 'int8', 'uint8', 'int16', 'uint16'];
 
 const f64: FieldType = 'float64';
 const f32: FieldType = 'float32';
@@ -74,6 +115,14 @@ function typeDefs(flavor: Flavor): Record<string, MsgDef> {
   };
 }
 
+/** rosapi/Topics for /rosapi/topics (rosapi_msgs/srv/Topics on ROS 2); std_srvs/Trigger for the others. */
+function serviceType(service: string, ros2: boolean): string {
+  const m = /^\/rosapi\/(\w+)$/.exec(service);
+  if (!m) return ros2 ? 'std_srvs/srv/Trigger' : 'std_srvs/Trigger';
+  const name = m[1]!.replace(/(^|_)(\w)/g, (_, __, c: string) => c.toUpperCase()).replace(/^GetRosVersion$/, 'GetROSVersion').replace(/^ActionServers$/, 'GetActionServers');
+  return ros2 ? `rosapi_msgs/srv/${name}` : `rosapi/${name}`;
+}
+
 /** "geometry_msgs/msg/Twist" and "geometry_msgs/Twist" name the same type, as in rosbridge. */
 const normalizeType = (t: string) => t.replace(/^([\w]+)\/msg\/([\w]+)$/, '$1/$2');
 
@@ -81,6 +130,10 @@ class MessageTypes {
   private readonly defs: Record<string, MsgDef>;
   constructor(private readonly flavor: Flavor) {
     this.defs = typeDefs(flavor);
+  }
+
+  add(defs: Record<string, MsgDef>): void {
+    Object.assign(this.defs, defs);
   }
 
   known(type: string): boolean {
@@ -122,8 +175,21 @@ class MessageTypes {
         if (typeof v !== 'boolean') throw new Error(`${where} requires a bool`);
         return v;
       }
-      if (t === 'time' || t === 'duration') return v;
+      if (t === 'time' || t === 'duration') {
+        // {secs, nsecs} on ROS 1, {sec, nanosec} on ROS 2; other keys fail like any unknown field.
+        const keys = this.flavor === 'ros1' ? ['secs', 'nsecs'] : ['sec', 'nanosec'];
+        if (typeof v !== 'object' || v === null) throw new Error(`${where} requires a ${t}`);
+        for (const k of Object.keys(v)) if (!keys.includes(k)) throw new Error(`${where} has no field ${k}`);
+        const out: Record<string, number> = {};
+        for (const k of keys) {
+          const n = (v as Record<string, unknown>)[k] ?? 0;
+          if (typeof n !== 'number' || !Number.isInteger(n)) throw new Error(`${where}.${k} requires an integer`);
+          out[k] = n;
+        }
+        return out;
+      }
       if (typeof v !== 'number') throw new Error(`${where} requires a number, got ${typeof v}`);
+      if (INTEGER.includes(t) && !Number.isInteger(v)) throw new Error(`${where} requires an integer, got ${v}`);
       return v;
     }
     if ('array' in t) {
@@ -147,7 +213,8 @@ interface Client {
   id: number;
   ws: WebSocket;
   subs: Map<string, Subscription>;
-  advertised: Set<string>;
+  /** Topic → when this client advertised it (ms, server clock). */
+  advertised: Map<string, number>;
 }
 
 const ROBOT_NODE = '/sim_base';
@@ -171,6 +238,9 @@ export class RosbridgeTestServer {
   private seq = { odom: 0, scan: 0 };
   private lastStep = performance.now();
   private readonly opts: Required<Omit<BridgeOptions, 'start'>>;
+  private readonly extensions: BridgeExtension[] = [];
+  private readonly params = new Map<string, unknown>();
+  private readonly actionServers = new Map<string, string>();
 
   private constructor(opts: BridgeOptions) {
     this.opts = {
@@ -181,6 +251,8 @@ export class RosbridgeTestServer {
       scan: true,
       cmdTimeoutS: 0.5,
       robotListens: true,
+      base: true,
+      dropAfterAdvertiseMs: 0,
       walls: [
         [-3, -3, 3, -3],
         [3, -3, 3, 3],
@@ -193,6 +265,7 @@ export class RosbridgeTestServer {
     this.types = new MessageTypes(this.opts.flavor);
     if (opts.start) Object.assign(this.robot, opts.start);
     const t = (name: string) => (this.opts.flavor === 'ros2' ? name.replace('/', '/msg/') : name);
+    if (!this.opts.base) return;
     this.topicTypes.set('/cmd_vel', t('geometry_msgs/Twist'));
     this.topicTypes.set('/odom', t('nav_msgs/Odometry'));
     if (this.opts.scan) this.topicTypes.set('/scan', t('sensor_msgs/LaserScan'));
@@ -201,10 +274,51 @@ export class RosbridgeTestServer {
   static async start(opts: BridgeOptions = {}): Promise<RosbridgeTestServer> {
     const s = new RosbridgeTestServer(opts);
     await s.listen(s.opts.port);
+    if (!s.opts.base) return s;
     s.timers.push(setInterval(() => s.step(), 5));
     s.timers.push(setInterval(() => s.publishOdom(), 1000 / s.opts.odomHz));
     if (s.opts.scan) s.timers.push(setInterval(() => s.publishScan(), 1000 / s.opts.scanHz));
     return s;
+  }
+
+  get flavor(): Flavor {
+    return this.opts.flavor;
+  }
+
+  /** Plugs an extension (a test arm) into the bridge. */
+  extend(ext: BridgeExtension): void {
+    this.extensions.push(ext);
+    if (ext.types) this.types.add(ext.types);
+    for (const [topic, type] of Object.entries(ext.topics ?? {})) this.topicTypes.set(topic, type);
+    for (const [name, value] of Object.entries(ext.params ?? {})) this.params.set(name, value);
+    for (const [name, type] of Object.entries(ext.actions ?? {})) this.actionServers.set(name, type);
+  }
+
+  /** A message filled in and checked like rosbridge does (throws on an unknown field or a wrong type). */
+  populate(type: string, msg: unknown): any {
+    return this.types.populate(type, msg);
+  }
+
+  /** Publishes from the robot's side: to every subscriber of the topic, as rosbridge relays it. */
+  publish(topic: string, msg: unknown): void {
+    const type = this.topicTypes.get(topic);
+    if (!type) throw new Error(`test bridge: ${topic} has no type`);
+    this.deliver(topic, this.types.populate(type, msg));
+  }
+
+  /** The type rosapi's topic_type reports, if any. */
+  topicTypeOf(topic: string): string | undefined {
+    return this.topicTypes.get(topic);
+  }
+
+  /** A frame to one client (an action result or feedback). */
+  sendTo(clientId: number, frame: unknown): void {
+    for (const c of this.clients) if (c.id === clientId) this.send(c, frame);
+  }
+
+  /** Whether any client subscribes to the topic. */
+  hasSubscriber(topic: string): boolean {
+    return [...this.clients].some((c) => c.subs.has(topic));
   }
 
   get port(): number {
@@ -285,13 +399,14 @@ export class RosbridgeTestServer {
 
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    for (const ext of this.extensions) ext.close?.();
     await this.goOffline();
   }
 
   // ---- protocol ----
 
   private onConnection(ws: WebSocket): void {
-    const client: Client = { id: this.nextClient++, ws, subs: new Map(), advertised: new Set() };
+    const client: Client = { id: this.nextClient++, ws, subs: new Map(), advertised: new Map() };
     this.clients.add(client);
     ws.on('message', (data) => this.onFrame(client, data.toString()));
     ws.on('close', () => {
@@ -333,6 +448,13 @@ export class RosbridgeTestServer {
       case 'call_service':
         return this.onCallService(client, frame);
       default:
+        if (this.extensions.some((ext) => ext.onOp?.(client.id, frame))) return;
+        if (frame?.op === 'send_action_goal' && this.opts.flavor === 'ros2') {
+          // rosbridge waits a second for the action server, then gives up.
+          const reply = { op: 'action_result', id: frame.id, action: frame.action, values: 'No action server available', status: 0, result: false };
+          setTimeout(() => this.send(client, reply), 1000).unref();
+          return;
+        }
         this.log.push(`client ${client.id}: unknown op ${JSON.stringify(frame?.op)}`); // no reply, like rosbridge
     }
   }
@@ -349,7 +471,7 @@ export class RosbridgeTestServer {
       return;
     }
     this.topicTypes.set(topic, type);
-    client.advertised.add(topic);
+    if (!client.advertised.has(topic)) client.advertised.set(topic, this.elapsedMs());
   }
 
   private onPublish(client: Client, frame: any): void {
@@ -359,6 +481,11 @@ export class RosbridgeTestServer {
       this.log.push(`publish ${topic}: topic has no type (not advertised)`);
       return;
     }
+    const since = client.advertised.get(topic);
+    if (since !== undefined && this.elapsedMs() - since < this.opts.dropAfterAdvertiseMs) {
+      this.log.push(`publish ${topic}: lost (the ROS publisher was not connected yet)`);
+      return;
+    }
     let msg: any;
     try {
       msg = this.types.populate(type, frame.msg);
@@ -366,6 +493,7 @@ export class RosbridgeTestServer {
       this.log.push(`publish ${topic}: ${(err as Error).message}`);
       return;
     }
+    for (const ext of this.extensions) ext.onPublish?.(topic, msg);
     if (topic === '/cmd_vel' && this.robotListens) {
       this.robot.v = msg.linear.x;
       this.robot.w = msg.angular.z;
@@ -403,11 +531,49 @@ export class RosbridgeTestServer {
     if (this.hangingServices.has(service)) return;
     const ok = (values: unknown) => this.send(client, { op: 'service_response', service, values, result: true, ...(id !== undefined && { id }) });
     const fail = (text: string) => this.send(client, { op: 'service_response', service, values: text, result: false, ...(id !== undefined && { id }) });
+    const ros2 = this.opts.flavor === 'ros2';
+    const own = this.ownService(service);
+    if (own) {
+      let values: unknown;
+      try {
+        values = own.call(args);
+      } catch (err) {
+        return fail((err as Error).message);
+      }
+      return void Promise.resolve(values).then(ok, (err: Error) => fail(err.message));
+    }
     switch (service) {
       case '/rosapi/topics': {
-        const topics = [...this.topicTypes.keys()];
+        // ROS 2's rosapi leaves out hidden topics (an action's /_action/... ones).
+        const topics = [...this.topicTypes.keys()].filter((t) => !t.includes('/_'));
         return ok({ topics, types: topics.map((t) => this.topicTypes.get(t)) });
       }
+      case '/rosapi/get_ros_version':
+        // Only ROS 2's rosapi has it; on ROS 1 the call fails like any missing service.
+        return ros2 ? ok({ version: 2, distro: 'humble' }) : fail(`Service ${service} does not exist`);
+      case '/rosapi/get_param': {
+        const known = ros2 ? ['name', 'default_value'] : ['name', 'default'];
+        const extra = Object.keys(args).find((k) => !known.includes(k));
+        if (extra) return fail(`${ros2 ? 'rosapi_msgs/srv/GetParam_Request' : 'rosapi/GetParamRequest'} has no field ${extra}`);
+        if (typeof args.name !== 'string') return fail('GetParam: name must be a string');
+        // ROS 2 names a node: "/node:param"; a name without one is "malformed" and answers an empty value.
+        if (ros2 && !args.name.includes(':')) return ok({ value: '' });
+        const value = this.params.has(args.name) ? this.params.get(args.name) : (args.default ?? args.default_value ?? '');
+        return ok({ value: JSON.stringify(value) });
+      }
+      case '/rosapi/services':
+        return ok({ services: this.services() });
+      case '/rosapi/service_type':
+        return ok({ type: this.ownService(args.service)?.type ?? (this.services().includes(args.service) ? serviceType(args.service, ros2) : '') });
+      case '/rosapi/action_servers': {
+        if (ros2) return ok({ action_servers: [...this.actionServers.keys()] });
+        // ROS 1's rosapi finds servers from their five topics; it may list one twice (as the real one does).
+        const names = [...this.topicTypes.keys()].filter((t) => t.endsWith('/goal')).map((t) => t.slice(0, -'/goal'.length));
+        const servers = names.filter((n) => ['cancel', 'status', 'feedback', 'result'].every((s) => this.topicTypes.has(`${n}/${s}`)));
+        return ok({ action_servers: [...servers, ...servers.slice(0, 1)] });
+      }
+      case '/rosapi/action_type':
+        return ros2 ? ok({ type: this.actionServers.get(args.action) ?? '' }) : fail(`Service ${service} does not exist`);
       case '/rosapi/subscribers': {
         if (typeof args.topic !== 'string') return fail('rosapi/SubscribersRequest message requires a string for field topic');
         const subs = [...this.clients].filter((c) => c.subs.has(args.topic)).map((c) => `/rosbridge_websocket_${c.id}`);
@@ -420,6 +586,18 @@ export class RosbridgeTestServer {
       default:
         return fail(`Service ${service} does not exist`);
     }
+  }
+
+  /** An extension's own service (the robot's, or rosapi introspection a test adds). */
+  private ownService(name: string): { type: string; call(args: any): unknown } | undefined {
+    return this.extensions.find((ext) => ext.services?.[name])?.services?.[name];
+  }
+
+  private services(): string[] {
+    const rosapi = ['topics', 'subscribers', 'services', 'service_type', 'get_param', 'action_servers'].map((s) => `/rosapi/${s}`);
+    if (this.opts.flavor === 'ros2') rosapi.push('/rosapi/get_ros_version', '/rosapi/action_type');
+    const own = this.extensions.flatMap((ext) => Object.keys(ext.services ?? {}));
+    return [...rosapi, ...(this.opts.base ? ['/sim/reset'] : []), ...own];
   }
 
   private deliver(topic: string, msg: unknown): void {

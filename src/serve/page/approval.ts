@@ -39,9 +39,12 @@ export class ApprovalPanel {
   show(msg: ApprovalMessage): void {
     this.job = msg.job;
     this.title.textContent = `Run this program on the ${msg.target}?`;
-    this.rehearsal.textContent = msg.rehearsal
-      ? `✓ Rehearsal passed (${msg.rehearsal.calls} call${msg.rehearsal.calls === 1 ? '' : 's'}, ${msg.rehearsal.simTimeS.toFixed(1)} s simulated)`
-      : 'No rehearsal in the simulator (--no-rehearse)';
+    const stubbed = msg.rehearsal?.notSimulated ? `; not simulated: ${msg.rehearsal.notSimulated.join(', ')}` : '';
+    const unseen = msg.unrehearsed ? ` — NOT REHEARSED: ${msg.unrehearsed.join(', ')} move${msg.unrehearsed.length === 1 ? 's' : ''} the robot in ways the simulator cannot show` : '';
+    this.rehearsal.textContent =
+      (msg.rehearsal
+        ? `✓ Rehearsal passed (${msg.rehearsal.calls} call${msg.rehearsal.calls === 1 ? '' : 's'}, ${msg.rehearsal.simTimeS.toFixed(1)} s simulated${stubbed})`
+        : 'No rehearsal in the simulator (--no-rehearse)') + unseen;
     this.rehearsal.classList.toggle('none', !msg.rehearsal);
     this.program.replaceChildren(programBlock(msg.source));
     this.root.hidden = false;

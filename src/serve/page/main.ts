@@ -123,7 +123,7 @@ function onMessage(msg: ServerMessage): void {
     case 'scene':
       probe.marks.scene ??= performance.now();
       probe.objects = msg.objects.map((o) => o.name);
-      view.setScene(msg.world.name, msg.objects, msg.room);
+      view.setScene(msg.world.name, msg.objects, msg.room, msg.arm);
       return;
     case 'busy':
       return setBusy(msg.job !== null);

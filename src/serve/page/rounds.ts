@@ -172,6 +172,8 @@ export class Rounds {
       this.line(card, round, el('div', { class: `output${kind}`, text: `${tag}${event.text}` }));
     } else if (event.type === 'say') {
       this.line(card, round, el('div', { class: `say${kind}`, text: `💬 ${tag}${event.text}` }));
+    } else if (event.type === 'progress') {
+      this.line(card, round, el('div', { class: `output${kind}`, text: `${tag}… ${event.primitive}: ${event.text}` }));
     }
   }
 

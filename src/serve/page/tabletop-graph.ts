@@ -1,11 +1,25 @@
 import * as THREE from 'three';
+import URDFLoader from 'urdf-loader';
 import { createSceneGraph, type SceneGraph, type ScenePoses } from '../../../sim/tabletop/scene-graph.ts';
 import { WORKSPACE } from '../../../primitives/tabletop/world.ts';
-import type { SceneObjectInfo, StateFrame } from '../protocol.ts';
+import type { SceneArmInfo, SceneObjectInfo, StateFrame } from '../protocol.ts';
 import type { WorldGraph } from './world-graph.ts';
 
 // The tabletop drawn by the simulator's own scene graph (table, arm, gripper, blocks and bowls), posed from
-// the streamed frames, plus what only the page shows: the outline of the reachable workspace.
+// the streamed frames, plus what only the page shows: the outline of the reachable workspace. The arm is the
+// robot's URDF (the simulator's or a real robot's), read by urdf-loader with the browser's DOMParser.
+
+/** The URDF as urdf-loader builds it; mesh files are not served, so links draw from their simple shapes. */
+function parseArm(arm: SceneArmInfo) {
+  const loader = new URDFLoader();
+  loader.loadMeshCb = (_url, _manager, _material, done) => done(null as never);
+  try {
+    return { robot: loader.parse(arm.urdf), baseFrame: arm.baseFrame };
+  } catch (err) {
+    console.warn('the robot description could not be drawn:', err);
+    return undefined;
+  }
+}
 
 type Vec = { x: number; y: number; z: number };
 
@@ -26,12 +40,12 @@ export function tabletopGraph(): WorldGraph {
 
   return {
     root,
-    setObjects(objects: SceneObjectInfo[]) {
+    setObjects(objects: SceneObjectInfo[], arm?: SceneArmInfo) {
       if (graph) {
         root.remove(graph.root);
         graph.dispose();
       }
-      graph = createSceneGraph(objects);
+      graph = createSceneGraph(objects, arm ? parseArm(arm) : undefined);
       names = objects.map((o) => o.name);
       // Bowls and blocks rest exactly on the table top; pushing the table back in depth avoids z-fighting.
       const table = graph.root.getObjectByName('table') as THREE.Mesh | undefined;
@@ -40,8 +54,8 @@ export function tabletopGraph(): WorldGraph {
       root.add(graph.root);
     },
     update(frame: StateFrame) {
-      const robot = frame.robot as { tool?: Vec; gripperWidth?: number; joints?: number[] };
-      if (!graph || !robot.tool || !Array.isArray(robot.joints)) return;
+      const robot = frame.robot as { tool?: Vec; gripperWidth?: number; joints?: Record<string, number> };
+      if (!graph || !robot.tool || typeof robot.joints !== 'object' || robot.joints === null) return;
       const poses: ScenePoses = {
         robot: { tool: robot.tool, gripperWidth: robot.gripperWidth ?? 0.08, joints: robot.joints },
         objects: frame.o.map((p, i) => ({

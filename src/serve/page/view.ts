@@ -1,6 +1,6 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import type { SceneObjectInfo, StateFrame } from '../protocol.ts';
+import type { SceneArmInfo, SceneObjectInfo, StateFrame } from '../protocol.ts';
 import type { RoomSpec } from '../../../sim/mobile/room.ts';
 import { genericGraph } from './generic-graph.ts';
 import { roomGraph } from './room-graph.ts';
@@ -72,8 +72,8 @@ export class View {
   }
 
   private frameTabletop(): void {
-    this.camera.position.set(1.55, -1.05, 1.1); // across the table from the robot, so the arm does not hide the objects
-    this.controls.target.set(0.4, 0, 0.15);
+    this.camera.position.set(1.8, -1.25, 1.35); // across the table from the robot, so the arm does not hide the objects
+    this.controls.target.set(0.4, 0, 0.25);
     this.controls.update();
   }
 
@@ -87,7 +87,7 @@ export class View {
     this.controls.update();
   }
 
-  setScene(world: string, objects: SceneObjectInfo[], room?: RoomSpec): void {
+  setScene(world: string, objects: SceneObjectInfo[], room?: RoomSpec, arm?: SceneArmInfo): void {
     if (!this.graph || world !== this.worldName || room) {
       if (this.graph) {
         this.scene.remove(this.graph.root);
@@ -98,7 +98,7 @@ export class View {
       if (world !== this.worldName) (world === 'tabletop' ? this.frameTabletop() : this.frameRoom(room));
       this.worldName = world;
     }
-    this.graph.setObjects(objects);
+    this.graph.setObjects(objects, arm);
     this.requestRender();
   }
 

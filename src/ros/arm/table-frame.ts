@@ -1,0 +1,46 @@
+import type { WorldInfo } from '../../../primitives/backend.ts';
+import type { Vec3 } from '../../../primitives/schemas.ts';
+import { NAMED_POSITIONS, WORKSPACE } from '../../../primitives/tabletop/world.ts';
+import type { ArmConfig } from './config.ts';
+
+// Programs on a real arm use the simulator's conventions: the robot's base frame, but with z = 0 on the
+// table top. The config's workspace box is the program's workspace, and the named positions ("top left
+// corner", "middle") sit where they sit in the simulator's workspace, scaled to this one.
+
+export class TableFrame {
+  readonly bounds: WorldInfo['bounds'];
+  readonly namedPositions: Record<string, Vec3>;
+
+  constructor(private readonly config: Pick<ArmConfig, 'table' | 'workspace'>) {
+    const { x, y, z } = config.workspace;
+    const tz = config.table.z;
+    this.bounds = { x: [x[0], x[1]], y: [y[0], y[1]], z: [z[0] - tz, z[1] - tz] };
+    const scale = (v: number, from: readonly [number, number], to: readonly [number, number]) =>
+      Math.round((to[0] + ((v - from[0]) / (from[1] - from[0])) * (to[1] - to[0])) * 1e4) / 1e4;
+    this.namedPositions = Object.fromEntries(
+      Object.entries(NAMED_POSITIONS).map(([name, p]) => [name, { x: scale(p.x, WORKSPACE.x, x), y: scale(p.y, WORKSPACE.y, y), z: 0 }]),
+    );
+  }
+
+  /** Base frame → table coordinates. */
+  toTable(p: Vec3): Vec3 {
+    return { x: p.x, y: p.y, z: p.z - this.config.table.z };
+  }
+
+  /** Table coordinates → base frame. */
+  toBase(p: Vec3): Vec3 {
+    return { x: p.x, y: p.y, z: p.z + this.config.table.z };
+  }
+
+  /** The rest pose's tool point (table coordinates): where the simulator's is in its workspace, out of the way. */
+  home(): Vec3 {
+    const [x0, x1] = this.bounds.x;
+    const [y0, y1] = this.bounds.y;
+    const [z0, z1] = this.bounds.z;
+    return { x: x0 + (x1 - x0) / 3, y: (y0 + y1) / 2, z: Math.max(z0, Math.min(0.3, z1 - 0.05)) };
+  }
+
+  world(): WorldInfo {
+    return { name: 'tabletop', bounds: { x: [...this.bounds.x], y: [...this.bounds.y], z: [...this.bounds.z] }, namedPositions: { ...this.namedPositions } };
+  }
+}
