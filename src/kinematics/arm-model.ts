@@ -50,7 +50,7 @@ export interface ArmModel {
    * never flip a joint branch, within limits. Throws a WandError (kind 'workspace') naming the reason.
    */
   planLine(from: readonly number[], to: Vec3): LinePlan;
-  /** Joint vector by joint name (e.g. for /joint_states and the page); missing names throw a usage error. */
+  /** Joint values by joint name (for /joint_states, goals and the page); a vector of the wrong length is a usage error. */
   byName(q: readonly number[]): Record<string, number>;
   /** Joint vector in chain order from values by name (extra names are ignored, missing ones throw). */
   fromNames(values: Readonly<Record<string, number>>): number[];
