@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { StateFrame } from '../src/serve/protocol.ts';
+import type { ServerMessage, StateFrame } from '../src/serve/protocol.ts';
 import { startServer, type RunningServer } from '../src/serve/server.ts';
 import { simulatorArm, startArmBridge, type TestArm } from './helpers/ros-arm.ts';
 import type { RosbridgeTestServer } from './helpers/rosbridge-server.ts';
@@ -48,7 +48,9 @@ it('shows the arm, rehearses a program in its twin before the arm moves, and sto
   expect(hello).toMatchObject({ status: { kind: 'ros', world: 'tabletop' } });
   const state = (await waitFor((m) => m.type === 'state')) as StateFrame;
   expect(state.robot).toMatchObject({ tool: { x: 0.4, y: 0, z: 0.3 } });
-  expect(messages.some((m) => m.type === 'scene' && m.objects.some((o) => o.name === 'red block'))).toBe(true);
+  const scene = (await waitFor((m) => m.type === 'scene' && m.objects.some((o) => o.name === 'red block'))) as Extract<ServerMessage, { type: 'scene' }>;
+  // The page draws the robot's own arm, from the URDF the robot gave.
+  expect(scene.arm).toMatchObject({ baseFrame: 'base_link', urdf: expect.stringContaining('<robot') });
 
   ws.send(JSON.stringify({ type: 'run', source: 'pick("red block");' }));
   const end = await waitFor((m) => m.type === 'jobEnd', 60_000);

@@ -181,6 +181,11 @@ export class RosArmBackend implements TabletopBackend, ProgramGuard, Rehearsable
     });
   }
 
+  /** The kinematic model (the page draws the arm from its URDF, as for the simulator). */
+  get arm(): ArmModel {
+    return this.model;
+  }
+
   /** The measured joints, in the model's order. */
   joints(): number[] {
     return this.jointStates.positions().slice(0, this.model.joints.length);
