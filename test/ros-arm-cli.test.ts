@@ -127,6 +127,47 @@ describe('wand run --backend ros --profile arm', () => {
   });
 });
 
+describe('wand ask --backend ros --profile arm', () => {
+  it('the model sees the arm world (its workspace, its objects) and its program runs on the arm', async () => {
+    const { startOpenAIServer } = await import('./helpers/openai-server.ts');
+    const model = await startOpenAIServer(['```js\nmoveTo({x: 0.5, y: 0, z: 0.25});\nprint(getObjectNames());\n```', 'done: yes\ncritique: it moved.']);
+    try {
+      const r = await wand(['ask', 'move above the middle', '--backend', 'ros', '--url', bridge.url, '--profile', 'arm', '--config', config, '--json'], {
+        cwd: dir,
+        env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: model.url, WAND_MODEL: '' },
+      });
+      expect(r.stderr).toBe('');
+      const out = JSON.parse(r.stdout);
+      expect(out).toMatchObject({ ok: true, final: { ok: true, rehearsal: { ok: true } } });
+      expect(out.final.output[0]).toMatch(/red block/);
+      const system = model.chats()[0]!.body.messages[0].content as string;
+      expect(system).toMatch(/The arm reaches x 0.25..0.75, y -0.3..0.3, z 0..0.5/);
+      expect(Math.abs(arm.toolPoint().z - 0.25)).toBeLessThan(0.01);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('--approve: the arm moves only after a yes', async () => {
+    const before = arm.goals.length;
+    const file = join(dir, 'approve.js');
+    writeFileSync(file, 'moveTo({x: 0.45, y: 0.05, z: 0.3});');
+    const no = await wand(['run', file, '--backend', 'ros', '--url', bridge.url, '--profile', 'arm', '--config', config, '--approve', '--json'], { stdin: 'n\n' });
+    expect(JSON.parse(no.stdout).error.message).toBe('the program was not approved, so the robot was not moved');
+    expect(no.stderr).toMatch(/Run it on the robot\? \[y\/N\]/);
+    expect(arm.goals.length).toBe(before);
+    const yes = await wand(['run', file, '--backend', 'ros', '--url', bridge.url, '--profile', 'arm', '--config', config, '--approve', '--json'], { stdin: 'y\n' });
+    expect(JSON.parse(yes.stdout).ok).toBe(true);
+    expect(arm.goals.length).toBeGreaterThan(before);
+  });
+
+  it('an arm config without --profile arm is refused before anything connects', async () => {
+    const r = await wand(['run', '-', '--backend', 'ros', '--url', bridge.url, '--config', config], { stdin: 'home()' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is for the "arm" profile; run with --profile arm/);
+  });
+});
+
 describe('wand ros inspect', () => {
   it('lists topics, services and actions with types, and suggests configs', async () => {
     const r = await wand(['ros', 'inspect', '--url', bridge.url]);

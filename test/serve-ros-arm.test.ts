@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { ServerMessage, StateFrame } from '../src/serve/protocol.ts';
 import { startServer, type RunningServer } from '../src/serve/server.ts';
 import { simulatorArm, startArmBridge, type TestArm } from './helpers/ros-arm.ts';
 import type { RosbridgeTestServer } from './helpers/rosbridge-server.ts';
+import { sessionTab } from './helpers/session-tab.ts';
 
 // A session on a ROS arm (`wand serve --backend ros --profile arm`): the page sees the arm's state, a
 // program's rehearsal streams from the simulated twin before the arm moves, and the page's stop cancels
@@ -40,21 +40,7 @@ afterAll(async () => {
   await bridge?.close();
 });
 
-function tab() {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
-  const messages: ServerMessage[] = [];
-  ws.on('message', (d) => messages.push(JSON.parse(String(d))));
-  const waitFor = async (pred: (m: ServerMessage) => boolean, timeoutMs = 20_000) => {
-    const t0 = Date.now();
-    while (Date.now() - t0 < timeoutMs) {
-      const m = messages.find(pred);
-      if (m) return m;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`timed out; got ${[...new Set(messages.map((m) => m.type))].join(', ')}`);
-  };
-  return { ws, messages, waitFor };
-}
+const tab = () => sessionTab(server.port);
 
 it('shows the arm, rehearses a program in its twin before the arm moves, and stops it from the page', async () => {
   const { ws, messages, waitFor } = tab();
@@ -62,7 +48,9 @@ it('shows the arm, rehearses a program in its twin before the arm moves, and sto
   expect(hello).toMatchObject({ status: { kind: 'ros', world: 'tabletop' } });
   const state = (await waitFor((m) => m.type === 'state')) as StateFrame;
   expect(state.robot).toMatchObject({ tool: { x: 0.4, y: 0, z: 0.3 } });
-  expect(messages.some((m) => m.type === 'scene' && m.objects.some((o) => o.name === 'red block'))).toBe(true);
+  const scene = (await waitFor((m) => m.type === 'scene' && m.objects.some((o) => o.name === 'red block'))) as Extract<ServerMessage, { type: 'scene' }>;
+  // The page draws the robot's own arm, from the URDF the robot gave.
+  expect(scene.arm).toMatchObject({ baseFrame: 'base_link', urdf: expect.stringContaining('<robot') });
 
   ws.send(JSON.stringify({ type: 'run', source: 'pick("red block");' }));
   const end = await waitFor((m) => m.type === 'jobEnd', 60_000);

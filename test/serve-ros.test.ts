@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { NOT_APPROVED } from '../src/run/execute.ts';
 import type { ServerMessage, StateFrame } from '../src/serve/protocol.ts';
 import { startServer, type RunningServer } from '../src/serve/server.ts';
 import { ARTIFACTS, launchBrowser, openPage } from './helpers/browser.ts';
 import { startOpenAIServer, TEST_MODEL, type OpenAIServer } from './helpers/openai-server.ts';
 import { RosbridgeTestServer } from './helpers/rosbridge-server.ts';
+import { sessionTab } from './helpers/session-tab.ts';
 
 // A session on a ROS robot (the test rosbridge's simulated base): the page gets the robot's live
 // odometry, a program's rehearsal streams from the simulated twin before the robot moves, and with
@@ -31,21 +31,7 @@ afterAll(async () => {
   await bridge?.close();
 });
 
-function tab(port = server.port) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-  const messages: ServerMessage[] = [];
-  ws.on('message', (d) => messages.push(JSON.parse(String(d))));
-  const waitFor = async (pred: (m: ServerMessage) => boolean, timeoutMs = 15_000) => {
-    const t0 = Date.now();
-    while (Date.now() - t0 < timeoutMs) {
-      const m = messages.find(pred);
-      if (m) return m;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`timed out; got ${[...new Set(messages.map((m) => m.type))].join(', ')}`);
-  };
-  return { ws, messages, waitFor };
-}
+const tab = (port = server.port) => sessionTab(port);
 
 it('streams odometry and shows the rehearsal before the robot drives', async () => {
   const { ws, messages, waitFor } = tab();

@@ -17,6 +17,7 @@ import { SubscribersRequest } from './messages.ts';
 import { CommandPublisher } from './publisher.ts';
 import { ServiceCallError, callService } from './service.ts';
 import { Telemetry } from './telemetry.ts';
+import { sleep, until } from './wait.ts';
 
 export interface RosRobotOptions {
   url: string;
@@ -34,18 +35,6 @@ const FLUSH_MS = 100;
 const SCAN_STALE_MS = 2000;
 /** At most this many laser returns become obstacles in the rehearsal world. */
 const REHEARSAL_POSTS = 360;
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * A mobile base over rosbridge. Commands (cmd_vel, services) and telemetry (odometry, scan) use two
@@ -106,7 +95,7 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
     this.publisher.advertise();
     await this.firstOdometry(this.opts.firstOdomTimeoutMs ?? 3000);
     // The laser is optional: give it a moment, so scan() and the rehearsal know whether there is one.
-    if (this.opts.config.topics.scan) await this.until(() => !!this.telemetry.laser, 1000);
+    if (this.opts.config.topics.scan) await until(() => !!this.telemetry.laser, 1000);
     // The geofence is fixed once, around where the robot was when Wand connected (unless the config places it).
     this.envelopeValue = Envelope.from(this.opts.config, this.telemetry.pose!);
     this.controllerValue = new MotionController(this.io, this.envelopeValue);
@@ -119,20 +108,10 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
   }
 
   private async firstOdometry(timeoutMs: number): Promise<void> {
-    if (await this.until(() => !!this.telemetry.pose, timeoutMs)) return;
+    if (await until(() => !!this.telemetry.pose, timeoutMs)) return;
     const { name, type } = this.opts.config.topics.odom;
     const bad = this.telemetry.malformed ? ` (${this.telemetry.malformed} malformed messages ignored)` : '';
     throw new WandError('connection', `no odometry on ${name} (${type}) within ${timeoutMs} ms${bad}; check the topic name and type in the config`);
-  }
-
-  /** Polls a condition; false if it did not become true within timeoutMs. */
-  private async until(ok: () => boolean, timeoutMs: number): Promise<boolean> {
-    const end = performance.now() + timeoutMs;
-    while (!ok()) {
-      if (performance.now() > end) return false;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    return true;
   }
 
   get envelope(): Envelope {

@@ -36,14 +36,18 @@ export class Rosapi {
 
   /**
    * ROS 2's rosapi answers /rosapi/get_ros_version; on ROS 1 the service does not exist and the call fails
-   * (rosbridge answers result: false). No answer at all means rosapi is not running: no way to tell.
+   * (rosbridge answers result: false). An old ROS 2 rosapi lacks it too, but its topic types give it away
+   * (pkg/msg/Type). No answer at all means rosapi is not running: no way to tell.
    */
   async version(): Promise<{ version: RosVersion; distro: string }> {
     try {
       const r = await this.call<{ version?: number; distro?: string }>('get_ros_version');
       return { version: r.version === 1 ? 1 : 2, distro: String(r.distro ?? '') };
     } catch (err) {
-      if (err instanceof ServiceCallError && err.reason === 'failed') return { version: 1, distro: '' };
+      if (err instanceof ServiceCallError && err.reason === 'failed') {
+        const topics = await this.topics().catch(() => []);
+        return { version: topics.some((t) => t.type.includes('/msg/')) ? 2 : 1, distro: '' };
+      }
       throw new WandError(
         'connection',
         `cannot tell whether the robot runs ROS 1 or ROS 2 (${(err as Error).message}); is rosapi running? Or set "rosVersion" in the config`,

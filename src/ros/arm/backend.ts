@@ -13,6 +13,7 @@ import type { ActionlibClient } from '../actionlib.ts';
 import { Arming } from '../arming.ts';
 import { RosLink, type LinkOptions, type LinkRole } from '../link.ts';
 import { Rosapi, type RosVersion } from '../rosapi.ts';
+import { sleep, until } from '../wait.ts';
 import type { ArmConfig } from './config.ts';
 import { readRobotDescription } from './description.ts';
 import { GripperClient, type GripperGoalMsg } from './gripper.ts';
@@ -46,27 +47,6 @@ const SERVER_SEEN_MS = 3000;
 const SERVER_WAIT_MS = 2000;
 const GRIPPER_TIMEOUT_MS = 10_000;
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-
-/** Polls a condition; false if it did not become true within timeoutMs. */
-async function until(ok: () => boolean, timeoutMs: number): Promise<boolean> {
-  const end = performance.now() + timeoutMs;
-  while (!ok()) {
-    if (performance.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return true;
-}
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4 + 0;
 const roundVec = (v: Vec3): Vec3 => ({ x: round4(v.x), y: round4(v.y), z: round4(v.z) });
@@ -199,6 +179,11 @@ export class RosArmBackend implements TabletopBackend, ProgramGuard, Rehearsable
       const i = names.indexOf(name);
       return i >= 0 ? q[i]! : this.jointStates.position(name)!;
     });
+  }
+
+  /** The kinematic model (the page draws the arm from its URDF, as for the simulator). */
+  get arm(): ArmModel {
+    return this.model;
   }
 
   /** The measured joints, in the model's order. */

@@ -1,6 +1,7 @@
 import { WandError } from '../../core/errors.ts';
 import { ActionCallError, type ActionClient, type GoalHandle, type GoalOutcome } from '../action.ts';
 import type { RosVersion } from '../rosapi.ts';
+import { sleep } from '../wait.ts';
 import { TrajectoryGoal, rosDuration, trajectoryErrorName, validateGoal, type TrajectoryResult } from './messages.ts';
 import type { RobotClock } from './robot-clock.ts';
 import type { TimedPath } from './timing.ts';
@@ -35,18 +36,6 @@ export interface RunnerOptions {
   toController: (q: readonly number[]) => number[];
   clock: RobotClock;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(0, ms));
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 export class TrajectoryRunner {
   /** Goals sent and not yet settled (the running one, and the one replacing it). */

@@ -66,6 +66,11 @@ export class ArmTwin implements TabletopBackend {
     this.joints = [...opts.joints];
   }
 
+  /** The arm the simulator drives (the robot's URDF), for the page. */
+  get arm(): ArmModel {
+    return this.sim.arm;
+  }
+
   /** The session page paces the twin like any simulator. */
   get pace(): TabletopSim['pace'] {
     return this.sim.pace;
