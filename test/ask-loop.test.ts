@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiText, generateDts, primitivesFor } from '../primitives/index.ts';
 import type { StateSnapshot } from '../primitives/backend.ts';
+import { vocabularyText } from '../primitives/tabletop/vocabulary.ts';
 import { NAMED_POSITIONS, TABLETOP_WORLD } from '../primitives/tabletop/world.ts';
 import { ProgramChecker } from '../src/check/index.ts';
 import { OpenAIChatModel } from '../src/model/client.ts';
@@ -57,7 +58,8 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
       const [system, user] = first!.body.messages;
       expect(system.role).toBe('system');
       expect(system.content).toContain(apiText(prims)); // the generated API, verbatim
-      expect(system.content).toContain('top left corner (0.75, 0.25)');
+      expect(system.content).toContain(vocabularyText(TABLETOP_WORLD)); // the spatial vocabulary, verbatim
+      expect(system.content).toContain('x: top 0.75, middle 0.5, bottom 0.25; y: left 0.25, middle 0, right -0.25');
       expect(user.content).toContain('- red block (0.400, -0.100, 0.020)');
       expect(user.content).toMatch(/Instruction: put the red block in the blue bowl$/);
       // The verifier sees the instruction and the world before and after.

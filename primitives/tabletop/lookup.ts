@@ -1,8 +1,8 @@
 import { WandError } from '../../src/core/errors.ts';
 import type { TabletopBackend } from '../backend.ts';
-import type { ObjectInfo, Point, Vec3 } from '../schemas.ts';
+import type { ObjectInfo, Point } from '../schemas.ts';
 import { matchName, quoteNames } from '../common/names.ts';
-import { NAMED_POSITIONS, WORKSPACE, inWorkspace } from './world.ts';
+import { WORKSPACE, inWorkspace } from './world.ts';
 
 // Name and target resolution shared by the tabletop primitives.
 
@@ -14,11 +14,6 @@ export function findObject(backend: TabletopBackend, name: string, primitive: st
   throw new WandError('unknown_object', `${primitive}: there is no object named "${name}"; known objects: ${quoteNames(names)}`, {
     primitive,
   });
-}
-
-export function findNamedPosition(name: string): Vec3 | undefined {
-  const key = matchName(Object.keys(NAMED_POSITIONS), name);
-  return key === undefined ? undefined : NAMED_POSITIONS[key];
 }
 
 const fmt = (v: number) => v.toFixed(3).replace(/\.?0+$/, '');

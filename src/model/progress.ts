@@ -20,9 +20,11 @@ export function progressLine(e: AskEvent): string | undefined {
       if (e.check.ok) return '  checks: ok';
       return `  checks failed, nothing moved:\n${e.check.diagnostics.map((d) => `    ${d.line ? `line ${d.line}: ` : ''}${d.message}`).join('\n')}`;
     case 'run':
-      if (e.event.type === 'callEnd') return callLine(e.event.record, false);
+      // Notes were shown as they were said (before the arm moved); the call's line adds what it pushed.
+      if (e.event.type === 'callEnd') return callLine({ ...e.event.record, notes: undefined }, false);
       if (e.event.type === 'say') return `  says: ${e.event.text}`;
       if (e.event.type === 'output') return `  output: ${e.event.text}`;
+      if (e.event.type === 'note') return `  note: ${e.event.text}`;
       return undefined;
     case 'result':
       if (e.result.ok) return `  ran without error (${e.result.simTimeS.toFixed(1)} s simulated)`;

@@ -1,8 +1,10 @@
 import type { StateSnapshot, WorldInfo } from '../../primitives/backend.ts';
 import type { Primitive } from '../../primitives/define.ts';
 import { apiText } from '../../primitives/dts.ts';
+import { vocabularyText } from '../../primitives/tabletop/vocabulary.ts';
 import type { CheckDiagnostic } from '../check/report.ts';
 import type { MissingHelper } from '../check/helpers.ts';
+import { callFacts } from '../run/call-facts.ts';
 import type { RunResult } from '../run/result.ts';
 import { hasTemplate, render } from '../prompts/index.ts';
 import type { ChatMessage } from './chat.ts';
@@ -29,7 +31,10 @@ export function worldText(w: PromptWorld): string {
     .join(', ');
   const file = hasTemplate(`world-${w.profile}`) ? `world-${w.profile}` : 'world-generic';
   const b = w.world.bounds;
-  return render(file, { x: range(b.x), y: range(b.y), z: range(b.z), named: named || 'none' });
+  // The tabletop's spatial vocabulary (directions, named positions, relations with their tolerances) is
+  // generated, like the API, so the prompt says exactly what place(), isOn() and the benchmark check.
+  const vocabulary = w.profile === 'tabletop' ? vocabularyText(w.world) : '';
+  return render(file, { x: range(b.x), y: range(b.y), z: range(b.z), named: named || 'none', vocabulary });
 }
 
 export function systemPrompt(w: PromptWorld): string {
@@ -73,7 +78,9 @@ export function callsText(result: RunResult): string {
     const args = c.args.map((a) => JSON.stringify(a) ?? 'undefined').join(', ');
     // The failing call usually carries the error already shown above; say so instead of repeating it.
     const why = c.ok ? '' : c.error === result.error?.message ? ' - the error above' : ` - ${c.error}`;
-    return `${c.ok ? 'ok  ' : 'FAIL'} ${c.line !== undefined ? `line ${c.line}: ` : ''}${c.primitive}(${args})${why}`;
+    // Facts are not failures, but the model must know them: "pushed the purple bowl 1.3 cm".
+    const facts = callFacts(c).map((f) => ` (${f})`).join('');
+    return `${c.ok ? 'ok  ' : 'FAIL'} ${c.line !== undefined ? `line ${c.line}: ` : ''}${c.primitive}(${args})${facts}${why}`;
   };
   const calls = result.calls;
   // A long run is summarised by its start and its end, where the failure is.

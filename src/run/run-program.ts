@@ -40,6 +40,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     async onCall(call, signal) {
       const prim = byName.get(call.name);
       if (!prim) throw new WandError('validation', `${call.name} is not a primitive`, { primitive: call.name });
+      const record: CallRecord = { primitive: prim.name, args: call.args, ok: true, ms: 0 };
+      if (call.line !== undefined) record.line = call.line;
       const ctx: PrimitiveContext = {
         backend,
         signal,
@@ -51,11 +53,16 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
           output.push(`say: ${text}`, prim.name);
           emit({ type: 'say', text });
         },
+        note(text) {
+          (record.notes ??= []).push(text);
+          emit({ type: 'note', primitive: prim.name, text, ...(call.line !== undefined ? { line: call.line } : {}) });
+        },
+        pushed(object, distance) {
+          (record.pushed ??= []).push({ object, distance: Math.round(distance * 1000) / 1000 });
+        },
       };
       const t0 = performance.now();
       emit({ type: 'call', primitive: prim.name, args: call.args, line: call.line });
-      const record: CallRecord = { primitive: prim.name, args: call.args, ok: true, ms: 0 };
-      if (call.line !== undefined) record.line = call.line;
       try {
         const args = parseArgs(prim, call.args);
         const value = await prim.run(ctx, args);

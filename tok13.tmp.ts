@@ -1,0 +1,10 @@
+import { primitivesFor } from './primitives/index.ts';
+import { TABLETOP_WORLD } from './primitives/tabletop/world.ts';
+import { systemPrompt, worldText } from './src/model/prompt.ts';
+import { estimateTokens } from './src/model/tokens.ts';
+import { apiText } from './primitives/dts.ts';
+import { render } from './src/prompts/index.ts';
+const w = { profile: 'tabletop', primitives: primitivesFor('tabletop'), world: TABLETOP_WORLD };
+const s = systemPrompt(w);
+console.log('total', estimateTokens(s), 'api', estimateTokens(apiText(w.primitives)), 'world', estimateTokens(worldText(w)), 'examples', estimateTokens(render('examples-tabletop', {})));
+if (process.argv[2]) console.log(s);
