@@ -134,6 +134,9 @@ export async function main(argv: string[]): Promise<number> {
       const learned = await skills?.after(instruction, outcome, stop.signal);
       if (!json) learned?.lines.forEach((l) => write(l));
       write(json ? JSON.stringify(jsonOutcome(outcome, transcript.displayPath, learned?.json)) : outcomeText(outcome, transcript.displayPath));
+      // What stopped the loop (a model that did not answer in time, an endpoint that refused) is also an
+      // error message, on standard error, where scripts and people look for one, with --json too.
+      if (outcome.stopped === 'error' && outcome.error) process.stderr.write(`wand ask: ${outcome.error.message}\n`);
       if (!outcome.ok) {
         code = outcome.stopped === 'aborted' ? 130 : 1;
         // A robot should not go on to a follow-up whose premise failed.

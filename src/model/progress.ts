@@ -29,6 +29,8 @@ export function progressLine(e: AskEvent): string | undefined {
     case 'result':
       if (e.result.ok) return `  ran without error (${e.result.simTimeS.toFixed(1)} s simulated)`;
       return `  failed: ${e.result.error!.kind}${e.result.error!.line !== undefined ? ` at line ${e.result.error!.line}` : ''}: ${e.result.error!.message}`;
+    case 'fixup':
+      return `  sent back for correction at once (${e.fixup} of ${e.max}; nothing moved, so it does not use up a round)`;
     case 'candidates':
       return candidatesText(e.candidates);
     case 'verdict':

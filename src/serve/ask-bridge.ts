@@ -156,6 +156,8 @@ function toMessage(e: AskEvent): JobMessage | null {
         ok: e.check.ok,
         diagnostics: e.check.diagnostics.map((d) => (d.line > 0 ? `line ${d.line}: ${d.message}` : d.message)),
       };
+    case 'fixup':
+      return { type: 'note', round: e.round, text: `sent back for correction at once (${e.fixup} of ${e.max}; not a round: nothing moved)` };
     case 'run':
       return { type: 'run', round: e.round, event: e.event };
     case 'result':
