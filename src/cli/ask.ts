@@ -4,7 +4,7 @@ import { ProgramChecker } from '../check/index.ts';
 import type { OpenBackend } from '../backends/open.ts';
 import type { ChatModel } from '../model/chat.ts';
 import { OpenAIChatModel } from '../model/client.ts';
-import { MODEL_ENV_USAGE, modelConfigFromEnv } from '../model/config.ts';
+import { MODEL_ENV_USAGE, modelConfigFromEnv, verifierConfigFromEnv } from '../model/config.ts';
 import { ask, type AskEvent, type AskOutcome, type AskTarget } from '../model/loop.ts';
 import { ManualModel } from '../model/manual.ts';
 import { LineReader } from '../core/line-reader.ts';
@@ -77,10 +77,10 @@ export async function main(argv: string[]): Promise<number> {
   const approve = approverFor(Boolean(values.approve), options, stdin);
 
   // The endpoint is checked before the simulator loads, so a missing key fails at once.
-  const model: ChatModel =
-    llm === 'manual'
-      ? new ManualModel(stdin, process.stderr)
-      : new OpenAIChatModel(modelConfigFromEnv(process.env, { model: values.model as string | undefined, stream: Boolean(values.stream) }));
+  const config = llm === 'manual' ? null : modelConfigFromEnv(process.env, { model: values.model as string | undefined, stream: Boolean(values.stream) });
+  const model: ChatModel = config ? new OpenAIChatModel(config) : new ManualModel(stdin, process.stderr);
+  const verifierConfig = config && verifierConfigFromEnv(process.env, config);
+  const verifier = verifierConfig ? new OpenAIChatModel(verifierConfig) : undefined;
 
   // Loaded on demand: the simulator (rapier) and the sandbox are only paid for once the model is configured.
   const [{ openBackend }, { executeProgram }] = await Promise.all([import('../backends/open.ts'), import('../run/execute.ts')]);
@@ -95,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
       executeProgram({ source, target: opened, signal: o.signal, onEvent: o.onEvent, prelude: o.prelude, rehearse: options.rehearse, approve }),
   };
   const transcript = new Transcript();
-  transcript.write({ type: 'session', model: model.label, target: opened.label, world: options.world, rounds, verify: !values['no-verify'], samples });
+  transcript.write({ type: 'session', model: model.label, ...(verifier ? { verifier: verifier.label } : {}), target: opened.label, world: options.world, rounds, verify: !values['no-verify'], samples });
   const session = new AskSession();
   const skills = skillsChoice ? (await import('../skills/session.ts')).openSkillSession(skillsChoice, opened, options, { env: process.env, transcript }) : null;
   const stop = abortOnSignals();
@@ -117,11 +117,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e.type === 'start') skillLines.splice(0).forEach((l) => write(l));
   };
 
-  if (!json) write(`Model: ${model.label}\nTarget: ${opened.label}`);
+  if (!json) write(`Model: ${model.label}${verifier ? `\nVerifier: ${verifier.label}` : ''}\nTarget: ${opened.label}`);
   let code = 0;
   try {
     for (const instruction of instructions) {
-      const deps = { model, checker, target, world: promptWorld(opened, options.world), session, ...(pool ? { simulator: pool } : {}) };
+      const deps = { model, ...(verifier ? { verifier } : {}), checker, target, world: promptWorld(opened, options.world), session, ...(pool ? { simulator: pool } : {}) };
       const offered = await skills?.before(instruction, deps, stop.signal);
       skillLines = offered?.lines ?? [];
       const outcome = await ask(instruction, offered?.deps ?? deps, {

@@ -106,6 +106,8 @@ export interface AskOptions {
 
 export interface AskDeps {
   model: ChatModel;
+  /** Answers the verification requests instead of `model` (WAND_VERIFIER_MODEL). */
+  verifier?: ChatModel;
   checker: ProgramChecker;
   target: AskTarget;
   world: PromptWorld;
@@ -220,7 +222,7 @@ class AskRun {
       before: this.deps.target.state(),
       prelude: this.deps.prelude,
       signal: this.opts.signal,
-      judge: (result) => this.judge(result),
+      judge: (result, program) => this.judge(result, program),
       cheapJudge: Boolean(this.deps.judge),
       verify: this.opts.verify !== false,
     });
@@ -295,7 +297,7 @@ class AskRun {
     }
 
     // A model verdict on the simulated copy stands when the target ended where the copy did.
-    const verdict = sampled?.verdict && !this.deps.judge && sameOutcome(sampled.sim, result) ? sampled.verdict : await this.judge(result);
+    const verdict = sampled?.verdict && !this.deps.judge && sameOutcome(sampled.sim, result) ? sampled.verdict : await this.judge(result, program);
     round.verdict = verdict;
     this.emit({ type: 'verdict', round: this.round, verdict });
     record(verdict.done ? `ran; verified done${verdict.critique ? ` (${verdict.critique})` : ''}` : `ran; verifier: not done (${verdict.critique})`);
@@ -304,10 +306,14 @@ class AskRun {
     return false;
   }
 
-  /** The verifier judges the whole task: the world when the instruction was given against the world now. */
-  private async judge(result: RunResult): Promise<Verdict> {
-    if (this.deps.judge) return this.deps.judge(this.initial, result);
-    return parseVerdict(await this.complete(verifyMessages(this.deps.world, this.instruction, this.initial, result), 'verify'));
+  /**
+   * The verifier judges the whole task: the world when the instruction was given against the world now,
+   * with the program, its calls and Wand's measured relation facts. The verdict says what judged it.
+   */
+  private async judge(result: RunResult, program: string): Promise<Verdict> {
+    if (this.deps.judge) return { ...this.deps.judge(this.initial, result), by: 'predicate' };
+    const messages = verifyMessages(this.deps.world, this.instruction, this.initial, result, program);
+    return { ...parseVerdict(await this.complete(messages, 'verify')), by: 'model' };
   }
 
   private async complete(messages: ChatMessage[], purpose: Purpose, stream = true): Promise<string> {
@@ -315,7 +321,9 @@ class AskRun {
     // Snapshot: the array grows after the request, but the event must say what was sent.
     const sent = [...messages];
     this.emit({ type: 'request', round: this.round, purpose, messages: sent });
-    const completion = await this.deps.model.complete(sent, {
+    // The verifier may be a model of its own (WAND_VERIFIER_MODEL), so it does not share the coder's blind spots.
+    const model = purpose === 'verify' && this.deps.verifier ? this.deps.verifier : this.deps.model;
+    const completion = await model.complete(sent, {
       signal: this.opts.signal,
       ...(stream ? { onDelta: (text: string) => this.emit({ type: 'delta', round: this.round, purpose, text }) } : {}),
     });

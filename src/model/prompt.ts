@@ -8,6 +8,7 @@ import { callFacts } from '../run/call-facts.ts';
 import type { RunResult } from '../run/result.ts';
 import { hasTemplate, render } from '../prompts/index.ts';
 import type { ChatMessage } from './chat.ts';
+import { verificationFacts } from './facts.ts';
 import { movedText, observationText } from './observation.ts';
 
 // Assembles what the model is sent. The system message (API, world, examples) is the same for every
@@ -125,17 +126,26 @@ export function verdictFeedback(critique: string, result: RunResult, before: Sta
   return render('feedback-verdict', { critique, ...runReport(result, before) });
 }
 
-export function verifyMessages(w: PromptWorld, instruction: string, before: StateSnapshot, result: RunResult): ChatMessage[] {
+/**
+ * The verifier's request: the instruction, the program and its calls (with what they pushed), the world
+ * before and after, and Wand's own relation facts for what the instruction names, so the verdict rests on
+ * measurements with the stated tolerances instead of the model's reading of coordinates.
+ */
+export function verifyMessages(w: PromptWorld, instruction: string, before: StateSnapshot, result: RunResult, program: string): ChatMessage[] {
+  const facts = verificationFacts(instruction, before, result.state, w.world, w.profile);
   return [
     { role: 'system', content: render('verify-system', { world: worldText(w) }) },
     {
       role: 'user',
       content: render('verify', {
         instruction,
+        program: program.trimEnd(),
+        calls: callsText(result),
+        output: outputText(result),
         before: observationText(before),
         after: observationText(result.state),
         moved: movedText(before, result.state),
-        output: outputText(result),
+        facts: facts.map((f) => `- ${f}`).join('\n'),
       }),
     },
   ];
