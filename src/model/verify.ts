@@ -16,7 +16,17 @@ export interface Verdict {
 const YES = /^(yes|y|true|done|complete|completed)\b/i;
 const NO = /^(no|n|false|not done|not|incomplete)\b/i;
 
-/** Reads "done: yes / critique: ..." and the looser answers small models give. Unreadable means not done. */
+/** The "facts:" part of a reply (one line or a list), up to the critique. */
+function factsOf(text: string): { facts?: string } {
+  const start = /\bfacts\s*[:=]/i.exec(text);
+  if (!start) return {};
+  const rest = text.slice(start.index + start[0].length);
+  const end = /\n\s*\**\s*critique\s*[:=]/i.exec(rest);
+  const facts = (end ? rest.slice(0, end.index) : rest).replace(/\s+/g, ' ').trim();
+  return facts ? { facts } : {};
+}
+
+/** Reads "done: yes / facts: ... / critique: ..." and the looser answers small models give. Unreadable means not done. */
 export function parseVerdict(reply: string): Verdict {
   const text = stripThinking(reply).trim();
   try {
@@ -29,8 +39,7 @@ export function parseVerdict(reply: string): Verdict {
     // not JSON; read it as text
   }
   const critique = /critique\s*[:=]\s*(.+)/i.exec(text)?.[1]?.trim() ?? '';
-  const facts = /\bfacts\s*[:=]\s*([\s\S]+?)(?=\n\s*\**\s*critique\s*[:=]|$)/i.exec(text)?.[1]?.replace(/\s+/g, ' ').trim();
-  const withFacts = facts ? { facts } : {};
+  const withFacts = factsOf(text);
   const answer = /\bdone\s*[:=]\s*\**\s*([a-z ]+)/i.exec(text)?.[1]?.trim() ?? text.replace(/^[^a-z]+/i, '');
   const rest = () => text.replace(/^[^a-z]*(done\s*[:=]\s*)?\**\s*(yes|no|true|false)\b[\s.,:;!*-]*/i, '').replace(/\s+/g, ' ').trim();
   if (NO.test(answer)) return { done: false, critique: critique || rest() || 'the verifier says the task is not done', ...withFacts };
