@@ -28,10 +28,11 @@ export function carelessProgram(episode: Episode): string {
   if (!place || !p) return episode.solution;
   // Along the side the place is on: the left and right sides run top to bottom (x), the rest left to right (y).
   const alongX = place === 'left side' || place === 'right side';
-  const step = alongX ? { x: p.x >= 0.5 ? -0.1 : 0.1, y: 0 } : { x: 0, y: p.y > 0 ? -0.1 : 0.1 };
+  const x = alongX ? `${p.x} ${p.x >= 0.5 ? '-' : '+'} 0.1 * i` : `${p.x}`;
+  const y = alongX ? `${p.y}` : `${p.y} ${p.y > 0 ? '-' : '+'} 0.1 * i`;
   return [
     "const blocks = getObjects().filter((o) => o.kind === 'block');",
-    `blocks.forEach((b, i) => putOn(b.name, { x: ${p.x} + ${step.x} * i, y: ${p.y} + ${step.y} * i }));`,
+    `blocks.forEach((b, i) => putOn(b.name, { x: ${x}, y: ${y} }));`,
   ].join('\n');
 }
 
