@@ -9,6 +9,7 @@ import { sampleAndSelect, type CandidatesRecord } from '../select/round.ts';
 import { addUsage, emptyUsage, type ChatMessage, type ChatModel, type Completion, type Usage } from './chat.ts';
 import { draftProgram, type Draft } from './draft.ts';
 import { fenced } from './extract.ts';
+import { isGeneralInstruction } from './general.ts';
 import { observationText } from './observation.ts';
 import {
   checkFeedback,
@@ -108,6 +109,8 @@ export interface AskDeps {
   model: ChatModel;
   /** Answers the verification requests instead of `model` (WAND_VERIFIER_MODEL). */
   verifier?: ChatModel;
+  /** Verified tools are kept (a skills library is on): a general instruction asks for a reusable function. */
+  toolsKept?: boolean;
   checker: ProgramChecker;
   target: AskTarget;
   world: PromptWorld;
@@ -151,7 +154,8 @@ class AskRun {
     this.emit = opts.onEvent ?? (() => {});
     const before = deps.target.state();
     this.initial = before;
-    this.turn = { role: 'user', content: turnMessage(instruction, before, session.previousOutcome) };
+    const askForTool = Boolean(deps.toolsKept) && isGeneralInstruction(instruction);
+    this.turn = { role: 'user', content: turnMessage(instruction, before, session.previousOutcome, askForTool) };
     this.messages = [{ role: 'system', content: systemPrompt(deps.world) }, ...session.history, this.turn];
     this.emit({ type: 'start', instruction, state: before, observation: observationText(before) });
   }

@@ -44,9 +44,14 @@ export function systemPrompt(w: PromptWorld): string {
   return render('system', { api, world: worldText(w), examples });
 }
 
-export function turnMessage(instruction: string, state: StateSnapshot, previousOutcome?: string): string {
+/**
+ * The instruction with the world as it is now. `askForTool`: the instruction is general and tools are kept,
+ * so the model is asked to write a reusable function first (only then: it costs tokens).
+ */
+export function turnMessage(instruction: string, state: StateSnapshot, previousOutcome?: string, askForTool = false): string {
   const previous = previousOutcome ? `${render('previous-outcome', { outcome: previousOutcome })}\n\n` : '';
-  return render('turn', { previous, observation: observationText(state), instruction });
+  const general = askForTool ? `${render('general-task', {})}\n` : '';
+  return render('turn', { previous, observation: observationText(state), general, instruction });
 }
 
 export function noProgramFeedback(problem: string): string {
