@@ -74,9 +74,11 @@ template and attribute split.
 By default (\`--verifier predicate\`) the predicate also judges each clean run inside the loop, in place of
 the model's verifier, so an episode costs no verification requests. The model is then told only
 "${PREDICATE_NOT_DONE}", never the predicate's reason, which could give the answer away ("the closest
-block is not on the top side"). \`--verifier model\` uses the model's own verifier; success is still the
-predicate on the final state, and a run the verifier accepted but the predicate rejects is reported as
-\`false_done\`.
+block is not on the top side"). \`--verifier model\` uses the model's verifier instead, given the program, its
+calls and Wand's measured relation facts (\`WAND_VERIFIER_MODEL\` for a separate model; with \`--llm oracle\`,
+the endpoint's model verifies the reference programs); success is still the predicate on the final state,
+and a run the verifier accepted but the predicate rejects is reported as \`false_done\` and counted per
+template (the table's False done column, \`falseDone\` in the JSON; the goal is none).
 
 \`--llm oracle\` answers every episode with its template's reference program: it checks the harness and the
 simulator (every episode should succeed) and measures what Wand adds around a model.
