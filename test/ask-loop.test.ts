@@ -199,7 +199,7 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
     ]);
     const outcome = await run('put the red block in the blue bowl');
     expect(outcome.ok).toBe(true);
-    expect(outcome.rounds[0]!.verdict).toEqual({ done: false, critique: 'the green block was moved, not the red one.' });
+    expect(outcome.rounds[0]!.verdict).toEqual({ done: false, critique: 'the green block was moved, not the red one.', by: 'model' });
     expect(lastMessage(server.chats()[2]!)).toContain('the task is not done: the green block was moved, not the red one.');
   });
 
