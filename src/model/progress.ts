@@ -34,7 +34,7 @@ export function progressLine(e: AskEvent): string | undefined {
     case 'candidates':
       return candidatesText(e.candidates);
     case 'verdict':
-      return `  verdict: ${e.verdict.done ? 'done' : 'not done'}${e.verdict.critique ? ` — ${e.verdict.critique}` : ''}`;
+      return `  verdict: ${e.verdict.done ? 'done' : 'not done'}${e.verdict.critique ? ` — ${e.verdict.critique}` : ''}${e.verdict.facts ? `\n    facts used: ${e.verdict.facts}` : ''}`;
     default:
       return undefined;
   }
