@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateDts } from '../primitives/dts.ts';
 import { RELATIONS } from '../primitives/tabletop/vocabulary.ts';
+import { TABLETOP_WORLD } from '../primitives/tabletop/world.ts';
 import { carelessProgram, contradictions, readVerifyRequest } from '../src/bench/scripted.ts';
 import { openSimulator } from '../src/backends/open.ts';
 import { ProgramChecker } from '../src/check/index.ts';
 import { OpenAIChatModel } from '../src/model/client.ts';
 import { ask } from '../src/model/loop.ts';
+import { verificationFacts } from '../src/model/facts.ts';
 import { parseVerdict } from '../src/model/verify.ts';
 import { executeProgram } from '../src/run/execute.ts';
 import { generateEpisodes } from '../src/tasks/suite.ts';
@@ -43,6 +45,42 @@ describe('reading verdicts', () => {
     expect(parseVerdict('done: yes\nfacts:\n- a on it\n- b on it\ncritique: all on it')).toMatchObject({ done: true, facts: '- a on it - b on it' });
     expect(parseVerdict('{"done": false, "facts": ["x not on it"], "critique": "no"}')).toEqual({ done: false, facts: 'x not on it', critique: 'no' });
     expect(parseVerdict('done: yes\ncritique: fine').facts).toBeUndefined();
+  });
+});
+
+describe("Wand's facts for the verifier", () => {
+  const obj = (name: string, x: number, y: number, z = 0.02) => ({
+    name,
+    kind: name.endsWith('bowl') ? ('bowl' as const) : ('block' as const),
+    color: name.split(' ')[0] as 'red',
+    position: { x, y, z },
+    size: name.endsWith('bowl') ? { x: 0.12, y: 0.12, z: 0.05 } : { x: 0.04, y: 0.04, z: 0.04 },
+  });
+  const state = (...objects: ReturnType<typeof obj>[]) => ({ robot: {}, holding: null, objects });
+  const facts = (instruction: string, before: ReturnType<typeof state>, after: ReturnType<typeof state>) =>
+    verificationFacts(instruction, before, after, TABLETOP_WORLD, 'tabletop');
+
+  it('measures a direction from where the reference was, ranks "closest" and "n-th from" as things were, and names what else moved', () => {
+    const before = state(obj('blue bowl', 0.5, 0), obj('red block', 0.3, -0.2), obj('green block', 0.62, 0.1), obj('yellow block', 0.4, 0.2));
+    const after = state(obj('blue bowl', 0.515, 0), obj('red block', 0.5, 0.11), obj('green block', 0.62, 0.1), obj('yellow block', 0.4, 0.2));
+    const left = facts('Put the red block a little to the left of the blue bowl.', before, after);
+    expect(left).toContain('red block from where the blue bowl was: 11 cm towards the left, 0 cm off that line; a little to the left of it (5–14 cm, ≤ 5 cm off): yes');
+    expect(left.at(-2)).toBe('other objects that moved more than 1 cm: none'); // the bowl is named: its own line says it moved
+    expect(left.find((f) => f.startsWith('blue bowl at'))).toMatch(/moved 1\.5 cm/);
+    expect(facts('Put the block closest to the blue bowl on the top side.', before, after)).toContain(
+      'blocks by distance to the blue bowl when the instruction was given: green block 15.6 cm, yellow block 22.4 cm, red block 28.3 cm',
+    );
+    expect(facts('Put the second block from the top on the middle.', before, after)).toContain(
+      'blocks counted from the top when the instruction was given: 1. green block, 2. yellow block, 3. red block',
+    );
+  });
+
+  it('says whether the blocks form a line and what each block of a stack rests on', () => {
+    const before = state(obj('red block', 0.3, -0.1), obj('green block', 0.5, 0), obj('blue block', 0.6, 0.2));
+    const row = state(obj('red block', 0.3, -0.1), obj('green block', 0.3, 0), obj('blue block', 0.32, 0.1));
+    expect(facts('Arrange the blocks in a horizontal line.', before, row)).toContainEqual(expect.stringMatching(/^line of the blocks: x spread 2 cm, y spread 20 cm, .*horizontal: yes, vertical: no, diagonal: no .*apart: yes\)$/));
+    const tower = state(obj('red block', 0.5, 0), obj('green block', 0.5, 0, 0.06), obj('blue block', 0.51, 0, 0.1));
+    expect(facts('Stack the blocks on the middle.', before, tower)).toContain('stack, bottom to top: red block on the table, green block on the red block, blue block on the green block');
   });
 });
 

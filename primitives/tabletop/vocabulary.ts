@@ -101,7 +101,8 @@ export const TOLERANCE = {
 } as const;
 
 export const cm = (m: number) => `${+(m * 100).toFixed(1)} cm`;
-const span = (r: readonly [number, number]) => `${+(r[0] * 100).toFixed(1)}–${cm(r[1])}`;
+/** "7–20 cm". */
+export const span = (r: readonly [number, number]) => `${+(r[0] * 100).toFixed(1)}–${cm(r[1])}`;
 
 /** The relations and when each holds, in words: the prompt, the verifier, the README and `wand bench` share them. */
 export const RELATIONS: { relation: string; holds: string }[] = [
@@ -244,6 +245,13 @@ export function byDistance<T extends { name: string }>(items: T[], at: (item: T)
   return items.map((i) => ({ name: i.name, distance: xyDistance(at(i), from) })).sort((a, b) => a.distance - b.distance);
 }
 
+/** What an object rests on directly: the highest object it is on (or in), if any. */
+export function supportOf(objects: ObjectInfo[], obj: ObjectInfo): ObjectInfo | undefined {
+  return objects
+    .filter((o) => o.name !== obj.name && onObject(obj, o).holds)
+    .sort((a, b) => b.position.z - a.position.z)[0];
+}
+
 /** The words for an object resting on another: "in the blue bowl" / "on the red block". */
 const restingWord = (base: ObjectInfo) => (base.kind === 'bowl' ? 'in' : 'on');
 
@@ -263,11 +271,11 @@ export function relationsOf(
   if (holding === name) out.push('held in the gripper');
   if (!onTable(obj)) out.push('off the table');
   const others = objects.filter((o) => o.name !== name);
-  const under = others.filter((o) => onObject(obj, o).holds);
-  for (const base of under) out.push(`${restingWord(base)} the ${base.name}`);
-  for (const top of others.filter((o) => onObject(o, obj).holds && !under.includes(o))) {
-    out.push(obj.kind === 'bowl' ? `holds the ${top.name}` : `under the ${top.name}`);
-  }
+  // Direct contact only: in a stack, the top block is on the one below it, not on all of them.
+  const base = supportOf(objects, obj);
+  if (base) out.push(`${restingWord(base)} the ${base.name}`);
+  const above = others.filter((o) => supportOf(objects, o) === obj);
+  for (const top of above) out.push(obj.kind === 'bowl' ? `holds the ${top.name}` : `under the ${top.name}`);
   const nearest = byDistance(Object.entries(namedPositions).map(([n, p]) => ({ name: n, p })), (e) => e.p, obj.position)[0];
   if (nearest) {
     out.push(
@@ -276,7 +284,8 @@ export function relationsOf(
         : `nearest named position: the ${nearest.name}, ${cm(nearest.distance)} away`,
     );
   }
-  for (const o of others.filter((o) => !under.includes(o) && !onObject(o, obj).holds)) {
+  // Beside: not for what it rests on or what rests on it (nor anything else it is stacked with).
+  for (const o of others.filter((o) => !onObject(obj, o).holds && !onObject(o, obj).holds)) {
     for (const dir of Object.keys(DIRECTIONS) as Direction[]) {
       const b = beside(obj.position, o.position, dir);
       if (b.holds) out.push(`to the ${dir} of the ${o.name} (${cm(b.along)})`);

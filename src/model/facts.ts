@@ -1,5 +1,5 @@
 import type { StateSnapshot, WorldInfo } from '../../primitives/backend.ts';
-import type { ObjectInfo } from '../../primitives/schemas.ts';
+import type { ObjectInfo, Vec3 } from '../../primitives/schemas.ts';
 import {
   beside,
   byDistance,
@@ -14,6 +14,8 @@ import {
   onObject,
   onPoint,
   relationsOf,
+  span,
+  supportOf,
   TOLERANCE,
   type Direction,
   type Magnitude,
@@ -73,124 +75,176 @@ const at = (objects: ObjectInfo[], name: string) => objects.find((o) => o.name =
 const point = (p: XY) => `(${p.x.toFixed(3)}, ${p.y.toFixed(3)})`;
 const yes = (b: boolean) => (b ? 'yes' : 'no');
 
+/** What the facts are computed from: the two worlds, the named positions and the instruction's roles. */
+interface Scene {
+  text: string;
+  before: ObjectInfo[];
+  after: ObjectInfo[];
+  holding: string | null;
+  positions: Record<string, Vec3>;
+  /** Every object the instruction is about. */
+  mentioned: ObjectInfo[];
+  /** The objects to be moved: neither a target ("in the blue bowl") nor a reference ("left of the red block"). */
+  subjects: ObjectInfo[];
+  targets: Set<ObjectInfo>;
+  places: string[];
+  movedBy(o: ObjectInfo): number;
+}
+
+/** Each object the instruction is about: did it move, what it rests on now, where it is. */
+function objectFacts(s: Scene): string[] {
+  const names = [...s.mentioned.map((o) => o.name), ...s.places];
+  return s.mentioned.map((o) => {
+    // Directions relative to things the instruction does not name are noise.
+    const relations = relationsOf(s.after, s.positions, o.name, s.holding).filter((r) => !r.startsWith('to the ') || names.some((n) => r.includes(`the ${n} (`)));
+    const moved = s.movedBy(o);
+    const motion = moved > TOLERANCE.unmoved ? `moved ${cm(moved)}` : 'did not move';
+    return `${o.name} at ${point(o.position)}: ${motion}${relations.length ? `; ${relations.join('; ')}` : ''}`;
+  });
+}
+
+/** Each object to be moved against the named place; with several places ("different corners"), the one it is on. */
+function placeFacts(s: Scene): string[] {
+  if (s.places.length === 1) {
+    const place = s.places[0]!;
+    return s.subjects.map((o) => {
+      const on = onPoint(o, s.positions[place]!);
+      return `${o.name} - ${place}: ${cm(on.distance)} away, ${on.holds ? 'on it' : 'not on it'} (on = within ${cm(on.limit)})`;
+    });
+  }
+  if (!s.places.length) return [];
+  return s.subjects.map((o) => {
+    const [nearest] = byDistance(s.places.map((name) => ({ name })), (p) => s.positions[p.name]!, o.position);
+    const on = onPoint(o, s.positions[nearest!.name]!);
+    const which = on.holds ? `on the ${nearest!.name}` : 'on none of them';
+    return `${o.name} - ${s.places.join(' / ')}: ${which} (nearest the ${nearest!.name}, ${cm(on.distance)} away; on = within ${cm(on.limit)})`;
+  });
+}
+
+/** Each object to be moved against each object it is to go in or on. */
+function targetFacts(s: Scene): string[] {
+  return [...s.targets].flatMap((target) => {
+    const word = target.kind === 'bowl' ? 'in' : 'on';
+    return s.subjects
+      .filter((o) => o !== target)
+      .map((o) => {
+        const on = onObject(o, target);
+        return `${o.name} - ${target.name}: ${cm(on.distance)} from its centre, ${on.holds ? `${word} it` : `not ${word} it`} (${word} = within ${cm(on.limit)})`;
+      });
+  });
+}
+
+/** "To the left of X", "a little above X": measured from X as it was when the instruction was given. */
+function directionFacts(s: Scene): string[] {
+  return directionalReferences(s.text, s.after).flatMap(({ dir, ref, magnitude }) => {
+    const start = at(s.before, ref.name)?.position ?? ref.position;
+    const range = magnitude ? TOLERANCE.magnitude[magnitude] : TOLERANCE.beside;
+    const word = magnitude ? `${magnitude} to the ${dir}` : `to the ${dir}`;
+    return s.subjects
+      .filter((o) => o.name !== ref.name)
+      .map((o) => {
+        const b = beside(o.position, start, dir, magnitude);
+        return (
+          `${o.name} from where the ${ref.name} was: ${cm(b.along)} towards the ${dir}, ${cm(b.across)} off that line; ` +
+          `${word} of it (${span(range)}, ≤ ${cm(TOLERANCE.offDirection)} off): ${yes(b.holds)}`
+        );
+      });
+  });
+}
+
+/** "Closest / farthest to X" and "the second block from the left": rankings as they were at the instruction. */
+function rankingFacts(s: Scene): string[] {
+  const out: string[] = [];
+  const extreme = /\b(corner|block|bowl)s? (?:that is |which is )?(?:closest|nearest|farthest|furthest) (?:to|from) the ([a-z]+ (?:block|bowl))/.exec(s.text);
+  const ref = extreme && s.before.find((o) => lower(o.name) === extreme[2]);
+  if (extreme && ref) {
+    const ranked =
+      extreme[1] === 'corner'
+        ? byDistance(CORNERS.filter((c) => c in s.positions).map((name) => ({ name })), (c) => s.positions[c.name]!, ref.position)
+        : byDistance(s.before.filter((o) => o.kind === extreme[1] && o.name !== ref.name), (o) => o.position, ref.position);
+    out.push(`${extreme[1]}s by distance to the ${ref.name} when the instruction was given: ${ranked.map((r) => `${r.name} ${cm(r.distance)}`).join(', ')}`);
+  }
+  const nth = new RegExp(`\\bfrom the (${DIRECTION_WORDS})\\b`).exec(s.text);
+  if (nth) {
+    const dir = (DIRECTION_SYNONYMS[nth[1]!] ?? nth[1]) as Direction;
+    const v = DIRECTIONS[dir];
+    const kind = /\bbowl/.test(s.text.slice(0, nth.index)) ? 'bowl' : 'block';
+    const along = (o: ObjectInfo) => o.position.x * v.x + o.position.y * v.y;
+    const order = s.before.filter((o) => o.kind === kind).sort((a, b) => along(b) - along(a));
+    out.push(`${kind}s counted from the ${dir} when the instruction was given: ${order.map((o, i) => `${i + 1}. ${o.name}`).join(', ')}`);
+  }
+  return out;
+}
+
+/** "In a line": how straight and spread the blocks are; "stack": what each block rests on. */
+function arrangementFacts(s: Scene): string[] {
+  const out: string[] = [];
+  const blocks = s.subjects.filter((o) => o.kind === 'block');
+  if (/\b(line|row|column)\b/.test(s.text) && blocks.length >= 2) {
+    const pts = blocks.map((o) => o.position);
+    const spread = (vs: number[]) => cm(Math.max(...vs) - Math.min(...vs));
+    out.push(
+      `line of the blocks: x spread ${spread(pts.map((p) => p.x))}, y spread ${spread(pts.map((p) => p.y))}, ` +
+        `farthest from one straight line ${cm(lineDeviation(pts))}, closest two ${cm(minSpacing(pts))} apart; ` +
+        `horizontal: ${yes(inLine(pts, 'horizontal'))}, vertical: ${yes(inLine(pts, 'vertical'))}, diagonal: ${yes(inLine(pts, 'diagonal'))} ` +
+        `(within ${cm(TOLERANCE.offLine)}, ≥ ${cm(TOLERANCE.lineSpacing)} apart: ${yes(minSpacing(pts) >= TOLERANCE.lineSpacing)})`,
+    );
+  }
+  if (/\bstack/.test(s.text)) {
+    const chain = [...blocks]
+      .sort((a, b) => a.position.z - b.position.z)
+      .map((b) => {
+        const base = supportOf(s.after, b);
+        return `${b.name} on ${base ? `the ${base.name}` : 'the table'}`;
+      });
+    out.push(`stack, bottom to top: ${chain.join(', ')}`);
+  }
+  return out;
+}
+
 /**
  * Wand's relation facts for the verifier, one line each. `initial` is the world when the instruction was
  * given, `final` the world now. Profiles without the tabletop's vocabulary get only what moved.
  */
 export function verificationFacts(instruction: string, initial: StateSnapshot, final: StateSnapshot, world: WorldInfo, profile: string): string[] {
-  const before = initial.objects;
-  const after = final.objects;
-  const facts: string[] = [];
+  const { objects: before } = initial;
+  const { objects: after } = final;
   const movedBy = (o: ObjectInfo) => {
     const was = at(before, o.name);
     return was ? distance3(was.position, o.position) : 0;
   };
-  if (profile !== 'tabletop') {
-    const moved = after.filter((o) => movedBy(o) > TOLERANCE.unmoved);
-    return [`moved: ${moved.map((o) => `${o.name} ${cm(movedBy(o))}`).join(', ') || 'nothing'}`];
-  }
-  const positions = world.namedPositions;
+  const movedText = (objects: ObjectInfo[]) => objects.filter((o) => movedBy(o) > TOLERANCE.unmoved).map((o) => `${o.name} ${cm(movedBy(o))}`).join(', ');
+  if (profile !== 'tabletop') return [`moved: ${movedText(after) || 'nothing'}`];
+
   const text = lower(instruction);
   const mentioned = mentionedObjects(instruction, after);
-  const places = mentionedPlaces(instruction, positions);
   // Roles: what things go on or in (targets), what they are measured from (references), and the rest,
-  // the objects to be moved (subjects). "Stack the blocks" has no target: every block is a subject.
-  const named = (words: string) => new Set(mentioned.filter((o) => new RegExp(`\\b(?:${words}) the ${lower(o.name)}\\b`).test(text)));
-  const targets = named('on|in|into|onto|on top of');
-  const references = named('of|to|from');
+  // the objects to be moved. "Stack the blocks" has neither: every block is to be moved.
+  const after_the = (words: string) => new Set(mentioned.filter((o) => new RegExp(`\\b(?:${words}) the ${lower(o.name)}\\b`).test(text)));
+  const targets = after_the('on|in|into|onto|on top of');
+  const references = after_the('of|to|from');
   const movable = mentioned.filter((o) => !targets.has(o) && !references.has(o));
-  const subjects = movable.length ? movable : mentioned;
-  const mentionedNames = new Set([...mentioned.map((o) => o.name), ...places]);
-
-  // Each object the instruction is about: did it move, what it rests on now, where it is.
-  for (const o of mentioned) {
-    const moved = movedBy(o);
-    const relations = relationsOf(after, positions, o.name, final.holding).filter(
-      (r) => !r.startsWith('to the ') || [...mentionedNames].some((n) => r.includes(`the ${n} (`)),
-    );
-    const motion = moved > TOLERANCE.unmoved ? `moved ${cm(moved)}` : 'did not move';
-    facts.push(`${o.name} at ${point(o.position)}: ${motion}${relations.length ? `; ${relations.join('; ')}` : ''}`);
-  }
-  // Each object to be moved against each named place and each target object the instruction names.
-  if (places.length === 1) {
-    for (const o of subjects) {
-      const on = onPoint(o, positions[places[0]!]!);
-      facts.push(`${o.name} - ${places[0]}: ${cm(on.distance)} away, ${on.holds ? 'on it' : 'not on it'} (on = within ${cm(on.limit)})`);
-    }
-  } else if (places.length > 1) {
-    // Several places ("different corners"): the one each object is on, if any.
-    for (const o of subjects) {
-      const [nearest] = byDistance(places.map((name) => ({ name })), (p) => positions[p.name]!, o.position);
-      const on = onPoint(o, positions[nearest!.name]!);
-      facts.push(
-        `${o.name} - ${places.join(' / ')}: ${on.holds ? `on the ${nearest!.name}` : `on none of them`} (nearest the ${nearest!.name}, ${cm(on.distance)} away; on = within ${cm(on.limit)})`,
-      );
-    }
-  }
-  for (const target of targets) {
-    const word = target.kind === 'bowl' ? 'in' : 'on';
-    for (const o of subjects.filter((s) => s !== target)) {
-      const on = onObject(o, target);
-      facts.push(`${o.name} - ${target.name}: ${cm(on.distance)} from its centre, ${on.holds ? `${word} it` : `not ${word} it`} (${word} = within ${cm(on.limit)})`);
-    }
-  }
-  // "To the left of X", "a little above X": measured from X as it was when the instruction was given.
-  for (const { dir, ref, magnitude } of directionalReferences(instruction, after)) {
-    const start = at(before, ref.name)?.position ?? ref.position;
-    for (const o of subjects.filter((s) => s.name !== ref.name)) {
-      const b = beside(o.position, start, dir, magnitude);
-      const [lo, hi] = magnitude ? TOLERANCE.magnitude[magnitude] : TOLERANCE.beside;
-      const word = magnitude ? `${magnitude} to the ${dir}` : `to the ${dir}`;
-      facts.push(
-        `${o.name} from where the ${ref.name} was: ${cm(b.along)} towards the ${dir}, ${cm(b.across)} off that line; ` +
-          `${word} of it (${cm(lo)}–${cm(hi)}, ≤ ${cm(TOLERANCE.offDirection)} off): ${yes(b.holds)}`,
-      );
-    }
-  }
-  // "Closest / farthest to X": the ranking as it was when the instruction was given.
-  const extreme = /\b(corner|block|bowl)s? (?:that is |which is )?(?:closest|nearest|farthest|furthest) (?:to|from) the ([a-z]+ (?:block|bowl))/.exec(text);
-  const ref = extreme && before.find((o) => lower(o.name) === extreme[2]);
-  if (extreme && ref) {
-    const ranked =
-      extreme[1] === 'corner'
-        ? byDistance(CORNERS.filter((c) => c in positions).map((name) => ({ name })), (c) => positions[c.name]!, ref.position)
-        : byDistance(before.filter((o) => o.kind === extreme[1] && o.name !== ref.name), (o) => o.position, ref.position);
-    facts.push(`${extreme[1]}s by distance to the ${ref.name} when the instruction was given: ${ranked.map((r) => `${r.name} ${cm(r.distance)}`).join(', ')}`);
-  }
-  // "The second block from the left": the order as it was when the instruction was given.
-  const nth = new RegExp(`\\bfrom the (${DIRECTION_WORDS})\\b`).exec(text);
-  if (nth) {
-    const dir = (DIRECTION_SYNONYMS[nth[1]!] ?? nth[1]) as Direction;
-    const v = DIRECTIONS[dir];
-    const kind = /\bbowl/.test(text.slice(0, nth.index)) ? 'bowl' : 'block';
-    const order = before.filter((o) => o.kind === kind).sort((a, b) => b.position.x * v.x + b.position.y * v.y - (a.position.x * v.x + a.position.y * v.y));
-    facts.push(`${kind}s counted from the ${dir} when the instruction was given: ${order.map((o, i) => `${i + 1}. ${o.name}`).join(', ')}`);
-  }
-  // "In a line": how straight and how spread the objects are now.
-  if (/\b(line|row|column)\b/.test(text)) {
-    const pts = subjects.filter((o) => o.kind === 'block').map((o) => o.position);
-    if (pts.length >= 2) {
-      const spread = (vs: number[]) => cm(Math.max(...vs) - Math.min(...vs));
-      facts.push(
-        `line of the blocks: x spread ${spread(pts.map((p) => p.x))}, y spread ${spread(pts.map((p) => p.y))}, ` +
-          `farthest from one straight line ${cm(lineDeviation(pts))}, closest two ${cm(minSpacing(pts))} apart; ` +
-          `horizontal: ${yes(inLine(pts, 'horizontal'))}, vertical: ${yes(inLine(pts, 'vertical'))}, diagonal: ${yes(inLine(pts, 'diagonal'))} ` +
-          `(within ${cm(TOLERANCE.offLine)}, ≥ ${cm(TOLERANCE.lineSpacing)} apart: ${yes(minSpacing(pts) >= TOLERANCE.lineSpacing)})`,
-      );
-    }
-  }
-  // "Stack": what each block rests on.
-  if (/\bstack/.test(text)) {
-    const blocks = subjects.filter((o) => o.kind === 'block').sort((a, b) => a.position.z - b.position.z);
-    const chain = blocks.map((b) => {
-      const base = after.find((o) => o !== b && onObject(b, o).holds);
-      return `${b.name} on ${base ? `the ${base.name}` : 'the table'}`;
-    });
-    facts.push(`stack, bottom to top: ${chain.join(', ')}`);
-  }
-  // Whatever else moved: "no other object moved" is part of most instructions.
-  const others = after.filter((o) => !subjects.includes(o) && movedBy(o) > TOLERANCE.unmoved);
-  facts.push(`other objects that moved more than ${cm(TOLERANCE.unmoved)}: ${others.map((o) => `${o.name} ${cm(movedBy(o))}`).join(', ') || 'none'}`);
-  facts.push(`gripper holds: ${final.holding ?? 'nothing'}`);
-  return facts;
+  const scene: Scene = {
+    text,
+    before,
+    after,
+    holding: final.holding,
+    positions: world.namedPositions,
+    mentioned,
+    subjects: movable.length ? movable : mentioned,
+    targets,
+    places: mentionedPlaces(instruction, world.namedPositions),
+    movedBy,
+  };
+  return [
+    ...objectFacts(scene),
+    ...placeFacts(scene),
+    ...targetFacts(scene),
+    ...directionFacts(scene),
+    ...rankingFacts(scene),
+    ...arrangementFacts(scene),
+    // Whatever else moved: "no other object moved" is part of most instructions.
+    `other objects that moved more than ${cm(TOLERANCE.unmoved)}: ${movedText(after.filter((o) => !mentioned.includes(o))) || 'none'}`,
+    `gripper holds: ${final.holding ?? 'nothing'}`,
+  ];
 }

@@ -15,7 +15,7 @@ import {
   type Split,
 } from './attributes.ts';
 import { layout, type SceneObject } from './layout.ts';
-import { beside, cm, minSpacing, TOLERANCE, xyDistance } from '../../primitives/tabletop/vocabulary.ts';
+import { beside, cm, minSpacing, span as range, TOLERANCE, xyDistance } from '../../primitives/tabletop/vocabulary.ts';
 import { findIn, inLine, isNear, isOn, unmoved } from './predicates.ts';
 import { pickOne, shuffle } from './rng.ts';
 
@@ -106,7 +106,6 @@ function putOneOn(instruction: string, objects: SceneObject[], obj: string, targ
 
 // The success texts quote the vocabulary's numbers, so the README cannot drift from the checks.
 const T = TOLERANCE;
-const range = (r: readonly [number, number]) => `${+(r[0] * 100).toFixed(1)}–${cm(r[1])}`;
 const ON_BLOCK = `centre within ${cm(T.onBlock)} in x-y, above it`;
 const IN_BOWL = `centre within ${cm(T.inBowl)} in x-y, above its floor`;
 const ON_PLACE = `within ${cm(T.onPosition)} in x-y of`;
