@@ -5,6 +5,7 @@
 // time" is the same when the reply arrives at once. Run: node --import tsx bench/ask.ts [--runs N]
 
 import { generateDts } from '../primitives/dts.ts';
+import { vocabularyText } from '../primitives/tabletop/vocabulary.ts';
 import { openBackend } from '../src/backends/open.ts';
 import { backendOptionsFrom } from '../src/backends/options.ts';
 import { ProgramChecker } from '../src/check/index.ts';
@@ -55,6 +56,7 @@ const turn = turnMessage('put the red block in the blue bowl', opened.backend.st
 if (coldMode === 'think') {
   console.log('Prompt (tabletop, estimated tokens, cl100k-like):');
   console.log(`  static system prompt (API + world + examples): ${estimateTokens(system)} tokens, ${system.length} chars  (goal < 1500)`);
+  console.log(`    of which the spatial vocabulary (directions, named positions, relations): ${estimateTokens(vocabularyText(world.world))} tokens`);
   console.log(`  dynamic turn (observation + instruction, seed 0): ${estimateTokens(turn)} tokens`);
 }
 

@@ -18,6 +18,14 @@ export interface PrimitiveContext<B extends Backend = Backend> {
   notSimulated?(): void;
   /** What this run may do that a rehearsal cannot show: set by the runner after approval or by the config. */
   permits?: { unrehearsedMotion: boolean };
+  /**
+   * A fact about this call that is not a failure ("the target is occupied by the purple bowl"): told at once,
+   * kept in the call's record and told to the model and the verifier. (Optional only so that a context
+   * made by hand in a test need not provide it; the runner always does.)
+   */
+  note?(text: string): void;
+  /** Another object this call moved more than "did not move" allows (metres): a fact, not a failure. */
+  pushed?(object: string, distance: number): void;
 }
 
 export interface PrimitiveSpec<P extends z.ZodRawShape, R extends z.ZodType, B extends Backend> {

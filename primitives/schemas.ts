@@ -4,13 +4,13 @@ import { z } from 'zod';
 
 export const Vec3 = z
   .object({ x: z.number().finite(), y: z.number().finite(), z: z.number().finite() })
-  .meta({ id: 'Vec3', description: 'metres; +x away from the robot, +y to its left, +z up' });
+  .meta({ id: 'Vec3', description: 'metres' });
 export type Vec3 = z.infer<typeof Vec3>;
 
 /** A target point: `z` may be omitted, meaning "resting on whatever is below". */
 export const Point = z
   .object({ x: z.number().finite(), y: z.number().finite(), z: z.number().finite().optional() })
-  .meta({ id: 'Point', description: 'z may be omitted' });
+  .meta({ id: 'Point' });
 export type Point = z.infer<typeof Point>;
 
 export const ObjectKind = z.enum(['block', 'bowl']);

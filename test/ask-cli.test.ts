@@ -99,6 +99,18 @@ describe('wand ask', () => {
     expect(followUp.transcript).toBe(first.transcript);
   });
 
+  it('says on standard error, naming WAND_MODEL_TIMEOUT_S, when the model does not answer in time, and does not ask again', async () => {
+    server = await startOpenAIServer([{ hang: true }, { hang: true }]);
+    const r = await wand(['ask', 'put the red block in the blue bowl', '--scene', SCENE, '--json'], {
+      cwd: mkdtempSync(join(tmpdir(), 'wand-ask-')),
+      env: { ...NO_MODEL_ENV, OPENAI_BASE_URL: server.url, WAND_MODEL: 'test-model', WAND_MODEL_TIMEOUT_S: '0.5', WAND_MODEL_RETRIES: '2' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^wand ask: the model at .* did not answer within 0\.5 s, so Wand stopped waiting \(the request was not sent again\); set WAND_MODEL_TIMEOUT_S to wait longer\n$/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, stopped: 'error', error: { kind: 'timeout' } });
+    expect(server.chats()).toHaveLength(1);
+  });
+
   it('Ctrl-C cancels a pending model request and exits 130', async () => {
     server = await startOpenAIServer([{ hang: true }]);
     const child = spawn(process.execPath, [WAND, 'ask', 'put the red block in the blue bowl', '--scene', SCENE, '--json'], {

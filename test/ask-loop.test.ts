@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiText, generateDts, primitivesFor } from '../primitives/index.ts';
 import type { StateSnapshot } from '../primitives/backend.ts';
+import { vocabularyText } from '../primitives/tabletop/vocabulary.ts';
 import { NAMED_POSITIONS, TABLETOP_WORLD } from '../primitives/tabletop/world.ts';
 import { ProgramChecker } from '../src/check/index.ts';
 import { OpenAIChatModel } from '../src/model/client.ts';
@@ -36,8 +37,8 @@ async function setup(script: Scripted[], opts: { stream?: boolean; timeoutMs?: n
   const target = fakeTarget();
   const events: AskEvent[] = [];
   const session = new AskSession();
-  const run = (instruction: string, rounds = 3, verify = true, helperDepth?: number) =>
-    ask(instruction, { model, checker, target, world, session }, { rounds, verify, helperDepth, onEvent: (e) => events.push(e) });
+  const run = (instruction: string, rounds = 3, verify = true, helperDepth?: number, fixups?: number) =>
+    ask(instruction, { model, checker, target, world, session }, { rounds, verify, helperDepth, fixups, onEvent: (e) => events.push(e) });
   return { server, target, events, session, run };
 }
 
@@ -57,7 +58,8 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
       const [system, user] = first!.body.messages;
       expect(system.role).toBe('system');
       expect(system.content).toContain(apiText(prims)); // the generated API, verbatim
-      expect(system.content).toContain('top left corner (0.75, 0.25)');
+      expect(system.content).toContain(vocabularyText(TABLETOP_WORLD)); // the spatial vocabulary, verbatim
+      expect(system.content).toContain('x: top 0.75, middle 0.5, bottom 0.25; y: left 0.25, middle 0, right -0.25');
       expect(user.content).toContain('- red block (0.400, -0.100, 0.020)');
       expect(user.content).toMatch(/Instruction: put the red block in the blue bowl$/);
       // The verifier sees the instruction and the world before and after.
@@ -89,12 +91,16 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
     expect(server.chats()[1]!.body.messages.at(-2)).toMatchObject({ role: 'assistant', content: js("putOn('red cube', 'blue bowl');") });
   });
 
-  it('catches a type error before anything moves and the model fixes it', async () => {
-    const { server, target, run } = await setup([js("const n = 2;\nputOn('red block', n);"), js("putOn('red block', 'blue bowl');"), YES]);
-    const outcome = await run('put the red block in the blue bowl');
+  it('catches a type error before anything moves and sends it back at once, without using up a round', async () => {
+    const { server, target, events, run } = await setup([js("const n = 2;\nputOn('red block', n);"), js("putOn('red block', 'blue bowl');"), YES]);
+    const outcome = await run('put the red block in the blue bowl', 1);
     expect(outcome.ok).toBe(true);
-    expect(outcome.rounds[0]).toMatchObject({ result: null, check: { ok: false, diagnostics: [{ line: 2, code: 2345 }] } });
-    expect(target.runs).toEqual(["putOn('red block', 'blue bowl');\n"]); // round 1 never ran
+    expect(outcome.rounds).toHaveLength(1);
+    expect(outcome.rounds[0]!.fixups).toMatchObject([{ program: "const n = 2;\nputOn('red block', n);\n", check: { ok: false, diagnostics: [{ line: 2, code: 2345 }] } }]);
+    expect(outcome.rounds[0]).toMatchObject({ check: { ok: true }, result: { ok: true }, verdict: { done: true } });
+    expect(outcome.summary).toEqual([expect.stringMatching(/^round 1: checks corrected once, then ran; verified done/)]);
+    expect(events.find((e) => e.type === 'fixup')).toEqual({ type: 'fixup', round: 1, fixup: 1, max: 2 });
+    expect(target.runs).toEqual(["putOn('red block', 'blue bowl');\n"]); // the failing draft never ran
     const feedback = lastMessage(server.chats()[1]!);
     expect(feedback).toContain('The program was not run');
     expect(feedback).toContain("- line 2 `putOn('red block', n);`: Argument of type 'number' is not assignable to parameter of type 'string | Point'.");
@@ -134,7 +140,7 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
 
   it('stops asking for helpers at the depth limit; the check reports what is still undefined', async () => {
     const { server, target, run } = await setup([js('a();'), js('function a() {\n  b();\n}')]);
-    const outcome = await run('go', 1, false, 1);
+    const outcome = await run('go', 1, false, 1, 0);
     expect(server.chats()).toHaveLength(2);
     expect(outcome.rounds[0]).toMatchObject({ result: null, check: { ok: false, diagnostics: [{ line: 5, message: "Cannot find name 'b'." }] } });
     expect(target.runs).toHaveLength(0);
@@ -154,14 +160,17 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
     expect(outcome.usage.requests).toBe(2);
   });
 
-  it('gives up with a clear timeout error when the endpoint does not answer', async () => {
-    const { server, target, run } = await setup([{ hang: true }, { hang: true }], { timeoutMs: 300, maxRetries: 1 });
-    const outcome = await run('put the red block in the blue bowl');
-    expect(outcome).toMatchObject({ ok: false, stopped: 'error', error: { kind: 'timeout' } });
-    expect(outcome.error!.message).toMatch(/did not answer within 0\.3 s \(2 attempts\)/);
-    expect(server.chats()).toHaveLength(2);
-    expect(target.runs).toHaveLength(0);
-  });
+  for (const stream of [false, true]) {
+    it(`says a reply that did not come in time is late, naming the setting, and never sends it again (${stream ? 'streaming' : 'JSON'})`, async () => {
+      const { server, target, run } = await setup([{ hang: true }, { hang: true }], { timeoutMs: 300, maxRetries: 2, stream });
+      const outcome = await run('put the red block in the blue bowl');
+      expect(outcome).toMatchObject({ ok: false, stopped: 'error', error: { kind: 'timeout' } });
+      expect(outcome.error!.message).toMatch(/did not answer within 0\.3 s, so Wand stopped waiting \(the request was not sent again\); set WAND_MODEL_TIMEOUT_S to wait longer/);
+      await new Promise((r) => setTimeout(r, 400)); // a re-sent request would arrive meanwhile
+      expect(server.chats()).toHaveLength(1);
+      expect(target.runs).toHaveLength(0);
+    });
+  }
 
   it('says which endpoint could not be reached when nothing listens there', async () => {
     const closed = await startOpenAIServer();
@@ -173,11 +182,11 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
     expect(outcome.error!.message).toBe(`cannot reach the model endpoint at ${url}: ECONNREFUSED`);
   });
 
-  it('asks again when the reply has no code', async () => {
+  it('asks again at once when the reply has no code', async () => {
     const { server, run } = await setup(['I would pick up the red block and put it in the bowl.', js("putOn('red block', 'blue bowl');"), YES]);
-    const outcome = await run('put the red block in the blue bowl');
+    const outcome = await run('put the red block in the blue bowl', 1);
     expect(outcome.ok).toBe(true);
-    expect(outcome.rounds[0]).toMatchObject({ program: null, result: null, check: { ok: false, diagnostics: [{ source: 'extract' }] } });
+    expect(outcome.rounds[0]!.fixups).toMatchObject([{ program: null, check: { ok: false, diagnostics: [{ source: 'extract' }] } }]);
     expect(lastMessage(server.chats()[1]!)).toBe('Your reply has no program. Nothing was run. Reply with the whole program in one ```js code block.');
   });
 
@@ -190,18 +199,21 @@ describe('wand ask loop over a real OpenAI-compatible HTTP server', () => {
     ]);
     const outcome = await run('put the red block in the blue bowl');
     expect(outcome.ok).toBe(true);
-    expect(outcome.rounds[0]!.verdict).toEqual({ done: false, critique: 'the green block was moved, not the red one.' });
+    expect(outcome.rounds[0]!.verdict).toEqual({ done: false, critique: 'the green block was moved, not the red one.', by: 'model' });
     expect(lastMessage(server.chats()[2]!)).toContain('the task is not done: the green block was moved, not the red one.');
   });
 
   it('stops when the round budget is spent and says what was tried', async () => {
-    const { target, run } = await setup([js("putOn('red cube', 'blue bowl');"), 'no idea']);
+    const { server, target, run } = await setup([js("putOn('red cube', 'blue bowl');"), 'no idea', 'still none', js('putOn(1);')]);
     const outcome = await run('put the red block in the blue bowl', 2);
     expect(outcome).toMatchObject({ ok: false, stopped: 'budget', final: { ok: false } });
     expect(outcome.summary).toEqual([
       expect.stringMatching(/^round 1: ran and failed: unknown_object .*"red cube"/),
-      'round 2: no program (Your reply has no program.)',
+      // Two corrections at once, then the round counts: a model that cannot write a checked program does not loop forever.
+      expect.stringMatching(/^round 2: checks failed, nothing moved \(line 1: .*\) after 2 corrections of the checks$/),
     ]);
+    expect(outcome.rounds[1]!.fixups).toHaveLength(2);
+    expect(server.chats()).toHaveLength(4);
     expect(target.runs).toHaveLength(1);
   });
 

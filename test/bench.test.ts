@@ -29,8 +29,10 @@ describe('wand bench', () => {
       js(onBlock!.solution), // episode 1: done in one round
       js("putOn('chartreuse block', 'red bowl');"), // episode 2: unknown object, then the fix
       js(inBowl!.solution),
-      js(wrongPlace), // episode 3: runs but puts the block in the wrong place, then no program at all
-      'I am not sure what to do.',
+      js(wrongPlace), // episode 3: runs but puts the block in the wrong place, then no program at all,
+      'I am not sure what to do.', // not even after the two corrections asked for at once
+      'Still not sure.',
+      'No idea.',
     );
     const dir = mkdtempSync(join(tmpdir(), 'wand-bench-'));
     const report = join(dir, 'report.html');
@@ -43,7 +45,7 @@ describe('wand bench', () => {
     // Progress on standard error, one line per episode.
     const lines = r.stderr.trim().split('\n');
     expect(lines[0]).toMatch(/^\[1\/3\] pick-place-on-block\/seen\/0 ✓ \(1 round, 1 request, [\d.]+ s\) — 1\/1 so far$/);
-    expect(lines[2]).toMatch(/^\[3\/3\] block-on-place\/seen\/0 ✗ no_program \(2 rounds, 2 requests/);
+    expect(lines[2]).toMatch(/^\[3\/3\] block-on-place\/seen\/0 ✗ no_program \(2 rounds, 4 requests/);
     expect(lines.at(-1)).toBe(`Report: ${report}`);
 
     const json = JSON.parse(r.stdout) as BenchResult;
@@ -58,7 +60,7 @@ describe('wand bench', () => {
       planned: 3,
       finished: 3,
       interrupted: false,
-      summary: { episodes: 3, successes: 2, successRate: 0.67, meanRoundsToSuccess: 1.5, requestsPerEpisode: 1.67 },
+      summary: { episodes: 3, successes: 2, successRate: 0.67, meanRoundsToSuccess: 1.5, requestsPerEpisode: 2.33 },
       bySplit: { seen: { episodes: 3, successes: 2 }, unseen: null },
       failures: [{ kind: 'no_program', count: 1, episodes: ['block-on-place/seen/0'] }],
       roundFailures: { unknown_object: 1, not_done: 1, no_program: 1 },
@@ -80,7 +82,7 @@ describe('wand bench', () => {
 
     // The predicate judged the runs: the model was never asked to verify, and only heard "not done".
     const chats = server.chats();
-    expect(chats).toHaveLength(5);
+    expect(chats).toHaveLength(7);
     expect(chats.every((c) => c.body.model === 'test-model')).toBe(true);
     const afterWrong = chats[4]!.body.messages.at(-1).content as string;
     expect(afterWrong).toContain("the task is not done yet: the benchmark's success check does not hold");
@@ -89,7 +91,7 @@ describe('wand bench', () => {
     // The same result as a table.
     const table = benchTable(json);
     expect(table).toMatch(/^pick-place-on-block {2,}1\/1 100% +1\.0 +1\.0 +[\d,]+ +[\d.]+ s$/m);
-    expect(table).toMatch(/^All {2,}2\/3 {2}67% +1\.5 +1\.7 /m);
+    expect(table).toMatch(/^All {2,}2\/3 {2}67% +1\.5 +2\.3 /m);
     expect(table).toContain('no_program         1  (block-on-place/seen/0)');
 
     // The HTML report stands alone: inline CSS and SVG, no scripts, nothing fetched.

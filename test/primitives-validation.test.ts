@@ -51,6 +51,9 @@ describe('primitive argument validation', () => {
     ['getObjects', ['x'], /getObjects\(\) takes 0 arguments/],
     ['getObjectNames', [1], /getObjectNames\(\) takes 0 arguments/],
     ['say', ['a', 'b'], /say\(text\) takes 1 argument, got 2/],
+    ['isOn', ['red block'], /isOn\(object, target\): bad argument 'target'/],
+    ['distanceBetween', ['red block', 7], /distanceBetween\(a, b\): bad argument 'b': expected string \| \{ x: number; y: number; z\?: number \}/],
+    ['relationsOf', [null], /relationsOf\(name\): bad argument 'name': expected string, got null/],
   ];
   it.each(cases)('%s(%j) is rejected, naming the primitive, the argument and what is allowed', (name, args, pattern) => {
     const err = rejection(name, args);
@@ -66,7 +69,8 @@ describe('primitive argument validation', () => {
 
   it('namedPosition does not take Object.prototype keys for positions', () => {
     for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
-      expect(() => prim('namedPosition').run({ backend: { world: () => TABLETOP_WORLD } } as never, { name })).toThrow(/no position named/);
+      const ctx = { backend: { world: () => TABLETOP_WORLD } } as never;
+      expect(() => prim('namedPosition').run(ctx, { name })).toThrow(/no position named/);
     }
   });
 });

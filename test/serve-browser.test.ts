@@ -109,7 +109,7 @@ describe('wand serve in the browser', () => {
   it('drives a full ask round from the instruction box against the scripted model', async () => {
     const p0 = await probe(page);
     const block = p0.objects.find((n) => n.endsWith(' block'))!;
-    model.push('```js\nputOn(' + JSON.stringify(block) + ", 'middle');\n```", 'done: yes\ncritique: the block is in the middle.');
+    model.push('```js\nputOn(' + JSON.stringify(block) + ", 'middle');\n```", 'done: yes\nfacts: it is on the middle\ncritique: the block is in the middle.');
     await page.fill('.instruction-input', `put the ${block} in the middle`);
     await page.press('.instruction-input', 'Enter');
     const end = await nextJobEnd(page, p0.jobs.length);
@@ -140,7 +140,7 @@ function placeAndTell(name, target) {
 }`;
     const ask = async (instruction: string, program: string) => {
       const before = (await probe(page)).jobs.length;
-      model.push('```js\n' + program + '\n```', 'done: yes\ncritique: it is there.');
+      model.push('```js\n' + program + '\n```', 'done: yes\nfacts: it is there\ncritique: it is there.');
       await page.fill('.instruction-input', instruction);
       await page.press('.instruction-input', 'Enter');
       expect(await nextJobEnd(page, before)).toMatchObject({ ok: true });
@@ -163,7 +163,8 @@ function placeAndTell(name, target) {
 
     // The next instruction is offered the skill (its signature in the prompt, its code in the sandbox).
     const second = await ask(`put the ${block} back in the middle and tell me`, `placeAndTell(${JSON.stringify(block)}, 'middle');`);
-    expect(JSON.stringify(model.chats().at(-2)!.body.messages)).toContain('placeAndTell(name: string, target: string): void // Puts the named object');
+    // Offered with its whole doc comment and its full typed signature.
+    expect(model.chats().at(-2)!.body.messages[0].content).toContain(`${tool.slice(0, tool.indexOf('function'))}placeAndTell(name: string, target: string): void`);
     expect(second.skills).toEqual(['Skills offered: placeAndTell v1', 'Skill placeAndTell v1 used: success']);
     expect(await second.card.locator('.say').textContent()).toContain(`${block} is on the middle`);
     expect(index()[0].stats).toMatchObject({ uses: 1, successes: 1 });

@@ -44,10 +44,12 @@ describe('skills across wand ask sessions', () => {
   it('keeps a tool created and verified in one session', async () => {
     server.push(
       js(`${TOOL}\narrangeInLine(getObjectNames().filter((n) => n.endsWith('block')), 'top left corner', 'top right corner');`),
-      'done: yes\ncritique: the three blocks are in a line along the top.',
+      'done: yes\nfacts: line of the blocks: horizontal: yes\ncritique: the three blocks are in a line along the top.',
     );
     const r = await wand(['ask', 'line up the blocks along the top side', '--scene', SCENE, '--json'], { cwd, env });
     expect(r.stderr).toBe('');
+    // A general instruction with the library on: the model is asked for a reusable function first.
+    expect(server.chats().at(-2)!.body.messages.at(-1).content).toContain('This instruction is general');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.skills).toEqual({
@@ -75,13 +77,22 @@ describe('skills across wand ask sessions', () => {
   });
 
   it('offers it (signature and doc line, not the body) in the next session for a related instruction, which calls it', async () => {
-    server.push(js("arrangeInLine(['red block', 'green block'], 'left side', 'bottom left corner');"), 'done: yes\ncritique: both are on the left.');
+    server.push(js("arrangeInLine(['red block', 'green block'], 'left side', 'bottom left corner');"), 'done: yes\nfacts: red block - left side: on it\ncritique: both are on the left.');
     const r = await wand(['ask', 'put the red and green blocks in a line down the left side', '--scene', SCENE, '--json'], { cwd, env });
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     const system = server.chats().at(-2)!.body.messages[0].content as string;
+    // The whole doc comment and the full signature with parameter types.
     expect(system).toContain(
-      'arrangeInLine(names: string[], start: string | Point, end: string | Point): void // Puts the named objects in an evenly spaced line from start to end.',
+      [
+        '/**',
+        ' * Puts the named objects in an evenly spaced line from start to end.',
+        ' * @param {string[]} names the objects, in order',
+        ' * @param {string | Point} start where the first one goes',
+        ' * @param {string | Point} end where the last one goes',
+        ' */',
+        'arrangeInLine(names: string[], start: string | Point, end: string | Point): void',
+      ].join('\n'),
     );
     expect(system).not.toContain('names.forEach');
     expect(out.rounds).toHaveLength(1);

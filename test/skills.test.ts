@@ -25,7 +25,7 @@ import { startOpenAIServer, type OpenAIServer, type Scripted } from './helpers/o
 // by the scripted OpenAI-compatible server.
 
 const js = (code: string) => '```js\n' + code + '\n```';
-const YES = 'done: yes\ncritique: looks right.';
+const YES = 'done: yes\nfacts: the measured facts agree with the instruction\ncritique: looks right.';
 const tmp = () => mkdtempSync(join(tmpdir(), 'wand-skills-'));
 
 const LINE_TOOL = `/**
@@ -132,9 +132,22 @@ describe('the library on disk', () => {
     writeFileSync(path, edited);
     let offer = await library.offer('line up the bowls');
     expect(offer.warnings).toEqual([]);
-    expect(offer.extraApi).toContain('arrangeInLine(names: any, start: any, end: any, lift?: number): void // Lines the named objects up from start to end.'.replace(/: any/g, ''));
+    // The whole doc, never cut, and the signature as the file now types it (the new doc comment's @param
+    // tags are the ones TypeScript reads, so the first three parameters are untyped there, and say so).
+    expect(offer.extraApi).toContain(
+      [
+        '/**',
+        ' * Lines the named objects up from start to end.',
+        ' * @param {string[]} names the objects, in order',
+        ' * @param {string | Point} start where the first one goes',
+        ' * @param {string | Point} end where the last one goes',
+        ' * @param {number} [lift] unused',
+        ' */',
+        'arrangeInLine(names: any, start: any, end: any, lift?: number): void',
+      ].join('\n'),
+    );
     expect(offer.prelude).toContain('lift = 0');
-    expect(store.read().skills[0]).toMatchObject({ description: 'Lines the named objects up from start to end.', signature: 'arrangeInLine(names, start, end, lift?: number): void' });
+    expect(store.read().skills[0]).toMatchObject({ description: 'Lines the named objects up from start to end.', signature: 'arrangeInLine(names: any, start: any, end: any, lift?: number): void' });
     // An edit that no longer type-checks is reported and the skill is left out, file and index untouched.
     writeFileSync(path, edited.replace('putOn(name,', 'putOnn(name,'));
     offer = await library.offer('line up the bowls');
@@ -290,12 +303,12 @@ describe('the promotion gate and reuse, with the loop', () => {
     expect(first.learned).toMatchObject({ used: [{ name: 'arrangeInLine', result: 'success' }], stored: [{ name: 'lineUpBlocksAtTop', version: 1 }] });
     expect(store.read().skills[1]).toMatchObject({ name: 'lineUpBlocksAtTop', requires: ['arrangeInLine'], signature: 'lineUpBlocksAtTop(): void' });
     const library = new SkillLibrary({ dir, profile: 'tabletop', primitives: primitivesFor('tabletop') });
-    const offer = await library.offer('blocks top side');
+    const offer = await library.offer('line the blocks up at the top side');
     expect(offer.skills.map((s) => s.name)).toContain('lineUpBlocksAtTop');
     expect(offer.prelude!.indexOf('function arrangeInLine')).toBeLessThan(offer.prelude!.indexOf('function lineUpBlocksAtTop'));
   });
 
-  it('counts a failing reused skill against it only where it failed, and retires it after repeated failures', async () => {
+  it('counts a failing reused skill against it only where it failed, and retires one that never succeeded at its first failure', async () => {
     const dir = tmp();
     const store = new SkillStore(dir);
     store.add(skill('putFar', '/** Puts the named block at the far edge of the table. */\nfunction putFar(name) {\n  putOn(name, { x: 0.95, y: 0 });\n}', {
@@ -309,12 +322,116 @@ describe('the promotion gate and reuse, with the loop', () => {
     const mixed = await instruction(dir, 'put the green block at the far edge', [js("home();\nputFar('green block');")]);
     expect(mixed.offer.skills.map((s) => s.name)).toEqual(['putFar']);
     expect(mixed.learned.used).toEqual([{ name: 'putFar', version: 1, result: 'failure', failure: expect.stringMatching(/^workspace: /) }]);
-    expect(store.read().skills[0]!.stats).toMatchObject({ uses: 1, failures: 1, failStreak: 1, lastFailure: expect.stringMatching(/^workspace/) });
-    await instruction(dir, 'put the blue block at the far edge', [js("putFar('blue block');")]);
-    const third = await instruction(dir, 'put the red block at the far edge', [js("putFar('red block');")]);
-    expect(third.learned.retired).toEqual(['putFar v1']);
-    expect(store.read().skills[0]).toMatchObject({ retired: true, stats: { uses: 3, successes: 0, failures: 3, failStreak: 3 } });
+    // It has never once worked when reused: retired at once, not after three more tries.
+    expect(mixed.learned.retired).toEqual(['putFar v1']);
+    expect(store.read().skills[0]).toMatchObject({ retired: true, stats: { uses: 1, failures: 1, failStreak: 1, lastFailure: expect.stringMatching(/^workspace/) } });
     const library = new SkillLibrary({ dir, profile: 'tabletop', primitives: primitivesFor('tabletop') });
     expect((await library.offer('put the red block at the far edge')).skills).toEqual([]);
+  });
+
+  it('retires a skill that worked before after two failures in a row', async () => {
+    const dir = tmp();
+    const store = new SkillStore(dir);
+    store.add(skill('slideTo', '/** Puts the named block at the given depth x on the middle line. */\nfunction slideTo(name, x) {\n  putOn(name, { x, y: 0 });\n}', {
+      signature: 'slideTo(name: string, x: number): void',
+      description: 'Puts the named block at the given depth x on the middle line.',
+      provenance: { instruction: 'slide the red block to depth 0.5', date: '2026-01-01T00:00:00.000Z' },
+    }));
+    const works = await instruction(dir, 'slide the red block to depth 0.5', [js("slideTo('red block', 0.5);"), YES]);
+    expect(works.learned.used).toEqual([{ name: 'slideTo', version: 1, result: 'success' }]);
+    const once = await instruction(dir, 'slide the green block to depth 0.95', [js("slideTo('green block', 0.95);")]);
+    expect(once.learned).toMatchObject({ used: [{ result: 'failure' }], retired: [] });
+    const twice = await instruction(dir, 'slide the blue block to depth 0.95', [js("slideTo('blue block', 0.95);")]);
+    expect(twice.learned.retired).toEqual(['slideTo v1']);
+    expect(store.read().skills[0]).toMatchObject({ retired: true, stats: { uses: 3, successes: 1, failures: 2, failStreak: 2 } });
+  });
+});
+
+describe('skills that earn their place', () => {
+  it('offers a skill only above the relevance threshold, and none when nothing fits', async () => {
+    const store = new SkillStore(tmp());
+    store.add(skill('arrangeInLine', LINE_TOOL, { description: 'Puts the named objects in an evenly spaced line from start to end.', provenance: { instruction: 'line up the blocks along the top side', date: '2026-01-01T00:00:00.000Z' } }));
+    const entries = store.active('tabletop');
+    const offered = async (text: string) => (await retrieve(text, entries)).skills.map((s) => s.name);
+    // Related: the same task on other objects and places.
+    expect(await offered('make a diagonal line of the blocks from the bottom left corner to the top right corner')).toEqual(['arrangeInLine']);
+    expect(await offered('space the blocks evenly between the two corners on the top')).toEqual(['arrangeInLine']);
+    // Unrelated, though they share "blocks", colours and places: nothing is offered.
+    expect(await offered('put the blocks in the bowls with matching colors')).toEqual([]);
+    expect(await offered('stack all the blocks on the top right corner')).toEqual([]);
+    expect(await offered('put the red block in the blue bowl')).toEqual([]);
+    expect(await offered('Put all the blocks on the left side.')).toEqual([]);
+  });
+
+  it('stores the full signature with parameter types (from the verified call when the code has none) and the whole doc', async () => {
+    const dir = tmp();
+    const TOOL = `/**
+ * Finds the block on one side of a reference object, e.g. the block left of the blue bowl. Returns null when none is.
+ * @param ref the reference object
+ * @param side "left" or "right"
+ */
+function blockOnSideOf(ref, side) {
+  const r = getObject(ref).position;
+  const sign = side === 'left' ? 1 : -1;
+  const b = getObjects().find((o) => o.kind === 'block' && (o.position.y - r.y) * sign > 0.05);
+  if (!b) return null;
+  return b.name;
+}`;
+    const r = await instruction(dir, 'put the block left of the blue bowl on the top side', [
+      js(`${TOOL}\nconst b = blockOnSideOf('blue bowl', 'left');\nif (b) putOn(b, 'top side');`),
+      YES,
+    ]);
+    expect(r.learned.stored).toMatchObject([{ name: 'blockOnSideOf' }]);
+    // Typed from the call, null where it can return null, and the description not cut at "e.g.".
+    expect(r.store.read().skills[0]).toMatchObject({
+      signature: 'blockOnSideOf(ref: string, side: string): string | null',
+      description: 'Finds the block on one side of a reference object, e.g. the block left of the blue bowl.',
+    });
+    const library = new SkillLibrary({ dir, profile: 'tabletop', primitives: primitivesFor('tabletop') });
+    const offer = await library.offer('find the block left of the green bowl and put it in the middle');
+    expect(offer.extraApi).toContain(
+      '/**\n * Finds the block on one side of a reference object, e.g. the block left of the blue bowl. Returns null when none is.\n * @param ref the reference object\n * @param side "left" or "right"\n */\nblockOnSideOf(ref: string, side: string): string | null',
+    );
+  });
+
+  it("keeps a tool only when the predicate or a verifier citing Wand's facts said done", async () => {
+    const dir = tmp();
+    const r = await instruction(dir, 'line up the blocks along the top side', [
+      js(`${LINE_TOOL}\n${LERP}\narrangeInLine(['red block', 'blue block', 'green block'], 'top left corner', 'top right corner');`),
+      'done: yes\ncritique: looks right.', // trusting, no facts
+    ]);
+    expect(r.outcome.ok).toBe(true);
+    expect(r.learned).toMatchObject({ stored: [], rejected: [{ name: 'arrangeInLine', reason: "the verifier's verdict cited none of Wand's measured facts" }] });
+  });
+
+  it('asks for a reusable function only for a general instruction, and only when tools are kept', async () => {
+    const { isGeneralInstruction } = await import('../src/model/general.ts');
+    expect(['line up the blocks along the top side', 'put each block in the bowl of its colour', 'stack all the blocks', 'put the blocks in the bowls with matching colors'].every(isGeneralInstruction)).toBe(true);
+    expect(['put the red block in the blue bowl', 'move the green block 10 cm to the left', 'Put all the blocks on the left side.'].some(isGeneralInstruction)).toBe(false);
+    server ??= await startOpenAIServer();
+    const sent = async (text: string, toolsKept: boolean) => {
+      server!.push(js('home();'));
+      const opened = await openSimulator(options);
+      try {
+        const model = new OpenAIChatModel({ baseURL: server!.url, apiKey: 'k', model: 'm', timeoutMs: 5000, maxRetries: 0, stream: false });
+        const { ProgramChecker } = await import('../src/check/index.ts');
+        const { generateDts } = await import('../primitives/dts.ts');
+        await ask(text, {
+          model,
+          toolsKept,
+          checker: new ProgramChecker(generateDts(opened.primitives)),
+          target: { state: () => opened.backend.state(), execute: (source) => executeProgram({ source, target: opened }) },
+          world: { profile: 'tabletop', primitives: opened.primitives, world: opened.backend.world() },
+        }, { rounds: 1, verify: false });
+        return server!.chats().at(-1)!.body.messages.at(-1).content as string;
+      } finally {
+        await opened.backend.dispose();
+      }
+    };
+    expect(await sent('line up the blocks along the top side', true)).toContain('This instruction is general');
+    expect(await sent('put the red block in the blue bowl', true)).not.toContain('reusable function');
+    expect(await sent('line up the blocks along the top side', false)).not.toContain('reusable function');
+    // Nor is it in the static prompt any more.
+    expect(server.chats().at(-1)!.body.messages[0].content).not.toContain('reusable function');
   });
 });

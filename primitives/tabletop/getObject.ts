@@ -5,7 +5,7 @@ import { findObject } from './lookup.ts';
 
 export default definePrimitive({
   name: 'getObject',
-  doc: 'One object by name, with its current position and size.',
+  doc: 'One object by name, with its current position.',
   params: { name: Name },
   returns: ObjectInfo,
   query: true,

@@ -4,7 +4,7 @@ import { definePrimitive, type PrimitiveContext } from '../define.ts';
 
 export default definePrimitive({
   name: 'getObjectNames',
-  doc: 'Names of all objects, e.g. "red block", "blue bowl".',
+  doc: 'Names of all objects ("red block", ...).',
   params: {},
   returns: z.array(z.string()),
   query: true,

@@ -5,7 +5,7 @@ import { ObjectInfo } from '../schemas.ts';
 
 export default definePrimitive({
   name: 'getObjects',
-  doc: 'All objects with their current positions and sizes.',
+  doc: 'All objects, with positions and sizes.',
   params: {},
   returns: z.array(ObjectInfo),
   query: true,

@@ -4,7 +4,7 @@ import { definePrimitive, type PrimitiveContext } from '../define.ts';
 
 export default definePrimitive({
   name: 'holding',
-  doc: 'The name of the object in the gripper, or null.',
+  doc: 'The object in the gripper, or null.',
   params: {},
   returns: z.string().nullable(),
   query: true,

@@ -1,8 +1,8 @@
 import { WandError } from '../../src/core/errors.ts';
 import type { TabletopBackend, WorldInfo } from '../backend.ts';
-import type { ObjectInfo, Point, Vec3 } from '../schemas.ts';
+import type { ObjectInfo, Point } from '../schemas.ts';
 import { matchName, quoteNames } from '../common/names.ts';
-import { NAMED_POSITIONS, WORKSPACE } from './world.ts';
+import { WORKSPACE } from './world.ts';
 
 // Name and target resolution shared by the tabletop primitives.
 
@@ -14,12 +14,6 @@ export function findObject(backend: TabletopBackend, name: string, primitive: st
   throw new WandError('unknown_object', `${primitive}: there is no object named "${name}"; known objects: ${quoteNames(names)}`, {
     primitive,
   });
-}
-
-/** A named position of the world (a robot arm's come from its workspace; the simulator's are fixed). */
-export function findNamedPosition(name: string, positions: Record<string, Vec3> = NAMED_POSITIONS): Vec3 | undefined {
-  const key = matchName(Object.keys(positions), name);
-  return key === undefined ? undefined : positions[key];
 }
 
 const fmt = (v: number) => v.toFixed(3).replace(/\.?0+$/, '');

@@ -5,7 +5,7 @@ import { definePrimitive, type PrimitiveContext } from '../define.ts';
 import { Name } from '../schemas.ts';
 import { graspPoint } from './grasp.ts';
 import { findObject, pointText, requireInWorkspace } from './lookup.ts';
-import { expectHolding, travelTo } from './motion.ts';
+import { expectHolding, reportingPushes, travelTo } from './motion.ts';
 
 const APPROACH = 0.08;
 
@@ -47,5 +47,5 @@ export default definePrimitive({
   doc: 'Pick up the named object (top-down grasp); fails if the grasp misses.',
   params: { name: Name },
   returns: z.void(),
-  run: (ctx: PrimitiveContext<TabletopBackend>, { name }) => pickObject(ctx, name),
+  run: (ctx: PrimitiveContext<TabletopBackend>, { name }) => reportingPushes(ctx, [name], () => pickObject(ctx, name)),
 });

@@ -3,7 +3,9 @@ import type { TabletopBackend } from '../backend.ts';
 import { definePrimitive, type PrimitiveContext } from '../define.ts';
 import { Name } from '../schemas.ts';
 import { pickObject } from './pick.ts';
-import { Target, placeHeld, requireTargetInWorkspace, resolveTarget } from './place.ts';
+import { matchName } from '../common/names.ts';
+import { reportingPushes } from './motion.ts';
+import { Target, checkTarget, placeHeld } from './place.ts';
 
 export default definePrimitive({
   name: 'putOn',
@@ -11,9 +13,13 @@ export default definePrimitive({
   params: { object: Name, target: Target },
   returns: z.void(),
   async run(ctx: PrimitiveContext<TabletopBackend>, { object, target }) {
-    // Check the target before picking, so a bad target moves nothing.
-    requireTargetInWorkspace(ctx.backend, resolveTarget(ctx.backend, target, 'putOn'), target, 'putOn');
-    await pickObject(ctx, object, 'putOn');
-    await placeHeld(ctx, target, 'putOn');
+    // Check the target before picking, so a bad target moves nothing and a crowded one is said before the arm moves.
+    const objects = ctx.backend.objects();
+    const name = matchName(objects.map((o) => o.name), object);
+    checkTarget(ctx, target, objects.find((o) => o.name === name), 'putOn');
+    await reportingPushes(ctx, [object], async () => {
+      await pickObject(ctx, object, 'putOn');
+      await placeHeld(ctx, target, 'putOn', true);
+    });
   },
 });

@@ -1,5 +1,6 @@
 import type { WorldInfo } from '../backend.ts';
 import type { Vec3 } from '../schemas.ts';
+import { namedPositionsFor } from './vocabulary.ts';
 
 // The Code as Policies tabletop in ROS conventions (REP-103): metres, robot base at the origin,
 // +x away from the robot ("top" of the table), +y to the robot's left, +z up, table top at z = 0.
@@ -9,19 +10,8 @@ export const WORKSPACE = { x: [0.2, 0.8], y: [-0.3, 0.3], z: [0, 0.5] } as const
 /** The table itself is larger than the reachable workspace, so objects can be pushed out of reach or off it. */
 export const TABLE = { x: [0.0, 1.0], y: [-0.5, 0.5] } as const;
 
-const at = (x: number, y: number): Vec3 => ({ x, y, z: 0 });
-
-export const NAMED_POSITIONS: Record<string, Vec3> = {
-  'top left corner': at(0.75, 0.25),
-  'top side': at(0.75, 0),
-  'top right corner': at(0.75, -0.25),
-  'left side': at(0.5, 0.25),
-  middle: at(0.5, 0),
-  'right side': at(0.5, -0.25),
-  'bottom left corner': at(0.25, 0.25),
-  'bottom side': at(0.25, 0),
-  'bottom right corner': at(0.25, -0.25),
-};
+/** Today's simulated workspace gives the Code as Policies positions: corners (0.75, ±0.25), sides, middle (0.5, 0). */
+export const NAMED_POSITIONS: Record<string, Vec3> = namedPositionsFor(WORKSPACE);
 
 export const BLOCK_SIZE = 0.04;
 export const BOWL = { diameter: 0.12, depth: 0.05 } as const;
@@ -31,7 +21,3 @@ export const TABLETOP_WORLD: WorldInfo = {
   bounds: { x: [...WORKSPACE.x], y: [...WORKSPACE.y], z: [...WORKSPACE.z] },
   namedPositions: NAMED_POSITIONS,
 };
-
-export function inWorkspace(p: { x: number; y: number }): boolean {
-  return p.x >= WORKSPACE.x[0] && p.x <= WORKSPACE.x[1] && p.y >= WORKSPACE.y[0] && p.y <= WORKSPACE.y[1];
-}

@@ -1,4 +1,5 @@
-import { BLOCK_SIZE, NAMED_POSITIONS } from '../../primitives/tabletop/world.ts';
+import { DIRECTIONS, RELATIONS, type Direction } from '../../primitives/tabletop/vocabulary.ts';
+import { NAMED_POSITIONS } from '../../primitives/tabletop/world.ts';
 import {
   COLOR_SPLIT,
   DIRECTION_SPLIT,
@@ -8,7 +9,6 @@ import {
   ORDINAL_SPLIT,
   PLACE_SPLIT,
 } from '../tasks/attributes.ts';
-import { ON_BLOCK_XY, ON_BOWL_XY, ON_POSITION_XY, UNMOVED } from '../tasks/predicates.ts';
 import { generateEpisodes } from '../tasks/suite.ts';
 import { TEMPLATES } from '../tasks/templates.ts';
 import { PREDICATE_NOT_DONE } from './run.ts';
@@ -16,7 +16,6 @@ import { PREDICATE_NOT_DONE } from './run.ts';
 // The README's "What success means", generated from the templates and the predicates' constants so the
 // published definitions cannot drift from the code; a test fails when they do (`npm run docs` rewrites it).
 
-const cm = (m: number) => `${+(m * 100).toFixed(1)} cm`;
 const list = (xs: readonly string[]) => xs.map((x) => `"${x}"`).join(', ');
 
 export function benchmarkMarkdown(): string {
@@ -26,6 +25,7 @@ export function benchmarkMarkdown(): string {
   const named = Object.entries(NAMED_POSITIONS)
     .map(([name, p]) => `${name} (${p.x}, ${p.y})`)
     .join(', ');
+  const directions = (Object.keys(DIRECTIONS) as Direction[]).map((d) => `${d} = ${DIRECTIONS[d].axis}`).join(', ');
   return `### What success means
 
 \`wand bench\` measures task success the way Code as Policies was evaluated. Each episode is an
@@ -38,15 +38,14 @@ closest when the instruction was given.
 
 #### Thresholds
 
-| Relation | Holds when |
+| Relation | Holds when (distances between centres, in x-y) |
 |---|---|
-| on a named position | the object's centre is within ${cm(ON_POSITION_XY)} of the position in x-y, and it is still on the table |
-| in (on) a bowl | the centre is within ${cm(ON_BOWL_XY)} of the bowl's centre in x-y and above the bowl's bottom |
-| on a block | the centre is within ${cm(ON_BLOCK_XY)} of the lower block's centre in x-y and at least ${cm(BLOCK_SIZE / 4)} above it |
-| did not move | the centre moved at most ${cm(UNMOVED)} (in x, y and z) |
+${RELATIONS.map((r) => `| ${r.relation} | ${r.holds} |`).join('\n')}
 
-Positions are centres in metres in the table frame (x away from the robot, y to its left); "top" is +x,
-"left" is +y. Named positions: ${named}.
+These are the relations of Wand's spatial vocabulary (\`primitives/tabletop/vocabulary.ts\`): the model's prompt
+states them, \`place()\` and the query primitives (\`isOn\`, \`distanceBetween\`, \`relationsOf\`) use them, and the
+verifier is given facts measured with them. Positions are centres in metres in the table frame; directions in
+the table's words: ${directions}. Named positions (5 cm inside the workspace's edges): ${named}.
 
 #### Templates
 
@@ -75,9 +74,11 @@ template and attribute split.
 By default (\`--verifier predicate\`) the predicate also judges each clean run inside the loop, in place of
 the model's verifier, so an episode costs no verification requests. The model is then told only
 "${PREDICATE_NOT_DONE}", never the predicate's reason, which could give the answer away ("the closest
-block is not on the top side"). \`--verifier model\` uses the model's own verifier; success is still the
-predicate on the final state, and a run the verifier accepted but the predicate rejects is reported as
-\`false_done\`.
+block is not on the top side"). \`--verifier model\` uses the model's verifier instead, given the program, its
+calls and Wand's measured relation facts (\`WAND_VERIFIER_MODEL\` for a separate model; with \`--llm oracle\`,
+the endpoint's model verifies the reference programs); success is still the predicate on the final state,
+and a run the verifier accepted but the predicate rejects is reported as \`false_done\` and counted per
+template (the table's False done column, \`falseDone\` in the JSON; the goal is none).
 
 \`--llm oracle\` answers every episode with its template's reference program: it checks the harness and the
 simulator (every episode should succeed) and measures what Wand adds around a model.

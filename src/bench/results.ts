@@ -55,6 +55,11 @@ export interface Stats {
   completionTokensPerEpisode: number;
   candidatesPerEpisode: number;
   wallMsPerEpisode: number;
+  /**
+   * Episodes the verifier called done although the predicate says they are not (failure 'false_done'). Only
+   * the model's verifier can be wrong this way (--verifier model); the goal is none.
+   */
+  falseDone: number;
 }
 
 export interface TemplateRow {
@@ -80,6 +85,8 @@ export interface BenchMeta {
   rounds: number;
   samples: number;
   verifier: 'predicate' | 'model';
+  /** With --verifier model: the model that verified (WAND_VERIFIER_MODEL, or the coder's). */
+  verifierModel?: string;
   startedAt: string;
 }
 
@@ -117,6 +124,7 @@ export function stats(eps: EpisodeResult[]): Stats {
     completionTokensPerEpisode: Math.round(mean(eps.map((e) => e.completionTokens))),
     candidatesPerEpisode: r2(mean(eps.map((e) => e.candidatesTried))),
     wallMsPerEpisode: Math.round(mean(eps.map((e) => e.wallMs))),
+    falseDone: eps.filter((e) => e.failure === 'false_done').length,
   };
 }
 

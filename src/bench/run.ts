@@ -25,6 +25,8 @@ export interface BenchRunOptions {
   episodes: Episode[];
   /** The model that answers an episode (one shared client, or a per-episode oracle). */
   model(episode: Episode): ChatModel;
+  /** With verifier 'model': the model that verifies, when it is not the one that writes (WAND_VERIFIER_MODEL, or --llm oracle). */
+  verifierModel?: ChatModel;
   rounds: number;
   samples: number;
   /** 'predicate': the success predicate judges clean runs; 'model': the model's verifier does. */
@@ -89,7 +91,15 @@ export async function runEpisode(episode: Episode, opts: BenchRunOptions & { che
         : undefined;
     const outcome = await ask(
       episode.instruction,
-      { model: opts.model(episode), checker: opts.checker, target, world, ...(judge ? { judge } : {}), ...(opts.simulator ? { simulator: opts.simulator } : {}) },
+      {
+        model: opts.model(episode),
+        ...(opts.verifierModel ? { verifier: opts.verifierModel } : {}),
+        checker: opts.checker,
+        target,
+        world,
+        ...(judge ? { judge } : {}),
+        ...(opts.simulator ? { simulator: opts.simulator } : {}),
+      },
       { rounds: opts.rounds, samples: opts.samples, signal: opts.signal, ...(opts.onEvent ? { onEvent: (e) => opts.onEvent!(e, episode) } : {}) },
     );
     if (outcome.stopped === 'aborted') return null;

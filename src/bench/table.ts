@@ -17,13 +17,16 @@ export function headline(r: BenchResult): string {
   const samples = r.samples > 1 ? `, ${r.samples} candidates per round tried in simulation` : '';
   return (
     `Tabletop suite, split ${r.split}, seed ${r.seed}, ${per} per template and attribute split` +
-    `\nModel: ${r.model}; ${r.rounds} round${r.rounds === 1 ? '' : 's'}${samples}; verifier: ${r.verifier === 'predicate' ? 'the success predicate' : 'the model'}`
+    `\nModel: ${r.model}; ${r.rounds} round${r.rounds === 1 ? '' : 's'}${samples}; verifier: ${r.verifier === 'predicate' ? 'the success predicate' : r.verifierModel ?? 'the model'}`
   );
 }
 
 export function benchTable(r: BenchResult): string {
   const headers = ['Template', 'Seen', 'Unseen', 'Rounds', 'Requests', 'Tokens', 'Wall'];
   if (r.samples > 1) headers.splice(6, 0, 'Tried');
+  // Only a model can call a task done that is not: its false "done" verdicts, per template.
+  const verified = r.verifier === 'model';
+  if (verified) headers.push('False done');
   const row = (name: string, seen: Stats | null, unseen: Stats | null, all: Stats) => {
     const cells = [
       name,
@@ -35,6 +38,7 @@ export function benchTable(r: BenchResult): string {
       seconds(all.wallMsPerEpisode),
     ];
     if (r.samples > 1) cells.splice(6, 0, num(all.candidatesPerEpisode));
+    if (verified) cells.push(String(all.falseDone));
     return cells;
   };
   const rows = r.byTemplate.map((t) => row(`${t.template}${t.templateSplit === 'unseen' ? ' *' : ''}`, t.seen, t.unseen, t.all));
@@ -45,6 +49,7 @@ export function benchTable(r: BenchResult): string {
 
   const out = [headline(r), '', line(headers), rule, ...rows.map(line), rule, line(total)];
   out.push('', '* unseen instruction template. Rounds: mean rounds to success; Requests, Tokens (prompt + completion) and Wall: per episode.');
+  if (verified) out.push(`False done: episodes the verifier called done that the predicate rejects (goal: none; here ${r.summary.falseDone}).`);
   if (r.failures.length) {
     out.push('', 'Failures by kind:');
     for (const f of r.failures) {

@@ -30,7 +30,7 @@ function run(job: CheckJob, types: TypeChecker): unknown {
     case 'program':
       return analyzeProgram(types, job.source, job.opts, job.declarations);
     case 'skill':
-      return analyzeSkill(types, job.code, job.declarations);
+      return analyzeSkill(types, job.code, job.declarations, job.usage);
   }
 }
 

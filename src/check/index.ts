@@ -1,4 +1,4 @@
-import type { SkillCheck } from '../skills/checker.ts';
+import type { SkillCheck, SkillUsage } from '../skills/checker.ts';
 import type { CheckOptions, ProgramCheck } from './analyze.ts';
 import { composeProgram, type MissingHelper } from './helpers.ts';
 import { CHECK_BUDGET_MS, checkerStopped, overBudget, sourceLimits } from './limits.ts';
@@ -67,11 +67,11 @@ export class ProgramChecker {
   }
 
   /** Skill code on its own, against the API plus `declarations` (src/skills/checker.ts). */
-  async checkSkill(code: string, declarations = '', signal?: AbortSignal): Promise<SkillCheck> {
+  async checkSkill(code: string, declarations = '', usage?: SkillUsage, signal?: AbortSignal): Promise<SkillCheck> {
     const limit = sourceLimits(code);
     const refused = (message: string): SkillCheck => ({ ok: false, problems: [message], signatures: new Map(), descriptions: new Map() });
     if (limit) return refused(limit.message);
-    const outcome = await checkerThread().run<SkillCheck>({ type: 'skill', dts: this.dts, code, declarations }, { budgetMs: this.budgetMs, signal });
+    const outcome = await checkerThread().run<SkillCheck>({ type: 'skill', dts: this.dts, code, declarations, usage }, { budgetMs: this.budgetMs, signal });
     return 'result' in outcome ? outcome.result : refused(this.unchecked(outcome).message);
   }
 

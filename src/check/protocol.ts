@@ -1,11 +1,12 @@
 import type { CheckOptions } from './analyze.ts';
+import type { SkillUsage } from '../skills/checker.ts';
 
 // Messages between the host (thread.ts) and the type-checker thread (check-worker-main.ts).
 
 export type CheckJob = { id: number; dts: string } & (
   | { type: 'warm' }
   | { type: 'program'; source: string; declarations: string; opts: CheckOptions }
-  | { type: 'skill'; code: string; declarations: string }
+  | { type: 'skill'; code: string; declarations: string; usage?: SkillUsage }
 );
 
 export type CheckerMessage =

@@ -5,7 +5,7 @@ import { checkerThread } from '../check/thread.ts';
 import type { OpenBackend } from '../backends/open.ts';
 import type { ChatModel } from '../model/chat.ts';
 import { OpenAIChatModel } from '../model/client.ts';
-import { MODEL_ENV_USAGE, modelConfigFromEnv } from '../model/config.ts';
+import { MODEL_ENV_USAGE, modelConfigFromEnv, verifierConfigFromEnv } from '../model/config.ts';
 import { ask, type AskEvent, type AskOutcome, type AskTarget } from '../model/loop.ts';
 import { ManualModel } from '../model/manual.ts';
 import { LineReader } from '../core/line-reader.ts';
@@ -78,10 +78,10 @@ export async function main(argv: string[]): Promise<number> {
   const approve = approverFor(Boolean(values.approve), options, stdin);
 
   // The endpoint is checked before the simulator loads, so a missing key fails at once.
-  const model: ChatModel =
-    llm === 'manual'
-      ? new ManualModel(stdin, process.stderr)
-      : new OpenAIChatModel(modelConfigFromEnv(process.env, { model: values.model as string | undefined, stream: Boolean(values.stream) }));
+  const config = llm === 'manual' ? null : modelConfigFromEnv(process.env, { model: values.model as string | undefined, stream: Boolean(values.stream) });
+  const model: ChatModel = config ? new OpenAIChatModel(config) : new ManualModel(stdin, process.stderr);
+  const verifierConfig = config && verifierConfigFromEnv(process.env, config);
+  const verifier = verifierConfig ? new OpenAIChatModel(verifierConfig) : undefined;
 
   // The checker thread starts loading TypeScript now, beside the simulator, so the first reply is checked warm.
   checkerThread().prestart();
@@ -99,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
       executeProgram({ source, target: opened, signal: o.signal, onEvent: o.onEvent, prelude: o.prelude, rehearse: options.rehearse, approve }),
   };
   const transcript = new Transcript();
-  transcript.write({ type: 'session', model: model.label, target: opened.label, world: options.world, rounds, verify: !values['no-verify'], samples });
+  transcript.write({ type: 'session', model: model.label, ...(verifier ? { verifier: verifier.label } : {}), target: opened.label, world: options.world, rounds, verify: !values['no-verify'], samples });
   const session = new AskSession();
   const skills = skillsChoice ? (await import('../skills/session.ts')).openSkillSession(skillsChoice, opened, options, { env: process.env, transcript }) : null;
   const stop = abortOnSignals();
@@ -115,11 +115,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e.type === 'start') skillLines.splice(0).forEach((l) => write(l));
   };
 
-  if (!json) write(`Model: ${model.label}\nTarget: ${opened.label}`);
+  if (!json) write(`Model: ${model.label}${verifier ? `\nVerifier: ${verifier.label}` : ''}\nTarget: ${opened.label}`);
   let code = 0;
   try {
     for (const instruction of instructions) {
-      const deps = { model, checker, target, world: promptWorld(opened, options.world), session, ...(pool ? { simulator: pool } : {}) };
+      const deps = { model, ...(verifier ? { verifier } : {}), checker, target, world: promptWorld(opened, options.world), session, ...(pool ? { simulator: pool } : {}) };
       const offered = await skills?.before(instruction, deps, stop.signal);
       skillLines = offered?.lines ?? [];
       const outcome = await ask(instruction, offered?.deps ?? deps, {
@@ -132,6 +132,9 @@ export async function main(argv: string[]): Promise<number> {
       const learned = await skills?.after(instruction, outcome, stop.signal);
       if (!json) learned?.lines.forEach((l) => write(l));
       write(json ? JSON.stringify(jsonOutcome(outcome, transcript.displayPath, learned?.json)) : outcomeText(outcome, transcript.displayPath));
+      // What stopped the loop (a model that did not answer in time, an endpoint that refused) is also an
+      // error message, on standard error, where scripts and people look for one, with --json too.
+      if (outcome.stopped === 'error' && outcome.error) process.stderr.write(`wand ask: ${outcome.error.message}\n`);
       if (!outcome.ok) {
         code = outcome.stopped === 'aborted' ? 130 : 1;
         // A robot should not go on to a follow-up whose premise failed.

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { WandError } from '../core/errors.ts';
 import type { ChatModel } from '../model/chat.ts';
-import { MODEL_ENV_USAGE, NO_ENDPOINT, modelConfigFromEnv } from '../model/config.ts';
+import { MODEL_ENV_USAGE, NO_ENDPOINT, modelConfigFromEnv, verifierConfigFromEnv } from '../model/config.ts';
 import { combos, generateEpisodes, type Episode, type SplitChoice } from '../tasks/suite.ts';
 import { TEMPLATES } from '../tasks/templates.ts';
 import { abortOnSignals } from './signals.ts';
@@ -24,7 +24,9 @@ predicate accepts). Every episode is a fresh "wand ask" loop on its own simulate
                             worker threads; the first that succeeds (fewest calls) runs (default 1)
   --verifier predicate|model
                             what judges a clean run inside the loop: the episode's success predicate
-                            (default; the model only hears "not done") or the model's verifier
+                            (default; the model only hears "not done") or the model's verifier, given
+                            Wand's measured relation facts (WAND_VERIFIER_MODEL, else the same model;
+                            with --llm oracle, the endpoint's model); false "done" verdicts are counted
   --llm openai|oracle       where programs come from (default openai); oracle replies with each episode's
                             reference program, to check the harness and simulator (should score 100%)
   --model M                 model name (default: WAND_MODEL)
@@ -69,7 +71,6 @@ export async function main(argv: string[]): Promise<number> {
   if (verifier !== 'predicate' && verifier !== 'model') throw new UsageError(`--verifier must be "predicate" or "model", got "${verifier}"`);
   const llm = str('llm') ?? 'openai';
   if (llm !== 'openai' && llm !== 'oracle') throw new UsageError(`--llm must be "openai" or "oracle", got "${llm}"`);
-  if (llm === 'oracle' && verifier === 'model') throw new UsageError('--llm oracle only writes programs; use it with --verifier predicate');
   const templates = str('template')
     ?.split(',')
     .map((t) => t.trim())
@@ -83,17 +84,26 @@ export async function main(argv: string[]): Promise<number> {
   const json = Boolean(values.json);
 
   // The endpoint is checked before anything loads, so a missing key fails at once, in the words `wand ask` uses.
+  // The oracle writes programs without one; a model verifier still needs one.
   let shared: ChatModel | undefined;
-  if (llm === 'openai') {
+  let verifierModel: ChatModel | undefined;
+  if (llm === 'openai' || verifier === 'model') {
     let config;
     try {
       config = modelConfigFromEnv(process.env, { model: str('model') });
     } catch (err) {
-      if (err instanceof WandError && err.message === NO_ENDPOINT) throw new WandError('usage', NO_ENDPOINT.replace('--llm manual', '--llm oracle'));
+      if (err instanceof WandError && err.message === NO_ENDPOINT) {
+        const why = llm === 'oracle' ? '--verifier model needs a model endpoint even with --llm oracle: ' : '';
+        throw new WandError('usage', why + NO_ENDPOINT.replace('--llm manual', '--llm oracle'));
+      }
       throw err;
     }
     const { OpenAIChatModel } = await import('../model/client.ts');
-    shared = new OpenAIChatModel(config);
+    if (llm === 'openai') shared = new OpenAIChatModel(config);
+    if (verifier === 'model') {
+      const own = verifierConfigFromEnv(process.env, config);
+      verifierModel = own ? new OpenAIChatModel(own) : llm === 'oracle' ? new OpenAIChatModel(config) : undefined;
+    }
   }
 
   const episodes = generateEpisodes({ split, episodes: perTemplate, seed, ...(templates ? { templates } : {}) });
@@ -126,6 +136,7 @@ export async function main(argv: string[]): Promise<number> {
     run = await runBench({
       episodes,
       model: modelFor,
+      ...(verifierModel ? { verifierModel } : {}),
       rounds,
       samples,
       verifier,
@@ -148,7 +159,20 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const result = summarize(
-    { suite: 'tabletop', split, seed, episodesPerTemplate: perTemplate, ...(templates ? { templates } : {}), llm, model: label, rounds, samples, verifier, startedAt },
+    {
+      suite: 'tabletop',
+      split,
+      seed,
+      episodesPerTemplate: perTemplate,
+      ...(templates ? { templates } : {}),
+      llm,
+      model: label,
+      rounds,
+      samples,
+      verifier,
+      ...(verifier === 'model' ? { verifierModel: (verifierModel ?? shared)!.label } : {}),
+      startedAt,
+    },
     run.results,
     { planned: episodes.length, interrupted: run.interrupted, wallMs: run.wallMs },
   );
@@ -184,7 +208,8 @@ class Progress {
   done(r: import('../bench/results.ts').EpisodeResult, i: number): void {
     this.clear();
     if (r.success) this.ok++;
-    const mark = r.success ? '✓' : `✗ ${r.failure}`;
+    // A late model reply says which setting controls the wait.
+    const mark = r.success ? '✓' : `✗ ${r.failure}${r.error?.kind === 'timeout' ? ` (${r.error.message})` : ''}`;
     const rounds = `${r.rounds} round${r.rounds === 1 ? '' : 's'}, ${r.requests} request${r.requests === 1 ? '' : 's'}`;
     process.stderr.write(`${this.counter(i)} ${r.id} ${mark} (${rounds}, ${(r.wallMs / 1000).toFixed(1)} s) — ${this.ok}/${i + 1} so far\n`);
   }

@@ -6,8 +6,13 @@ import { estimateMessageTokens, estimateTokens } from './tokens.ts';
 
 // Chat completions over the `openai` client, kept to what OpenAI, Ollama, vLLM and llama.cpp all
 // serve: plain messages in, text out (no tools, no JSON schema). Back-off and retries on 429/5xx and
-// connection errors are the client's own; this adds model discovery, a stall watchdog for streams,
-// abort, usage and one-sentence errors.
+// connection errors are the client's own; this adds model discovery, the reply timeout, abort, usage
+// and one-sentence errors. The timeout is Wand's, not the client's: the client re-sends a request that
+// timed out, which a slow model answers again from the start, so a reply that is late is said to be late
+// (naming WAND_MODEL_TIMEOUT_S) instead of being silently asked for again.
+
+/** The setting that controls how long a reply may take. */
+export const TIMEOUT_SETTING = 'WAND_MODEL_TIMEOUT_S';
 
 export class OpenAIChatModel implements ChatModel {
   private readonly client: OpenAI;
@@ -17,7 +22,8 @@ export class OpenAIChatModel implements ChatModel {
     this.client = new OpenAI({
       apiKey: config.apiKey,
       baseURL: config.baseURL,
-      timeout: config.timeoutMs,
+      // Wand's own watchdog (below) ends a slow request first; the client's timeout only backs it up.
+      timeout: config.timeoutMs * 2 + 5000,
       maxRetries: config.maxRetries,
     });
     this.model = config.model;
@@ -54,14 +60,44 @@ export class OpenAIChatModel implements ChatModel {
       messages,
       ...(this.config.temperature !== undefined ? { temperature: this.config.temperature } : {}),
     };
+    // One watchdog per request: armed until the reply arrives (or, streaming, until the next piece of it),
+    // tripped by the person's abort too. A request it ends is never sent again.
+    const watchdog = new AbortController();
+    const onAbort = () => watchdog.abort(opts.signal!.reason);
+    if (opts.signal?.aborted) onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    let late = false;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        late = true;
+        watchdog.abort();
+      }, this.config.timeoutMs);
+    };
+    arm();
     try {
-      if (this.config.stream) return await this.streamed(body, messages, opts, started);
-      const res = await this.client.chat.completions.create({ ...body, stream: false }, { signal: opts.signal });
+      if (this.config.stream) return await this.streamed(body, messages, opts, started, watchdog.signal, arm);
+      const res = await this.client.chat.completions.create({ ...body, stream: false }, { signal: watchdog.signal });
       const text = res.choices[0]?.message?.content ?? '';
       return this.completion(text, res.usage, messages, model, started);
     } catch (err) {
+      if (late) throw this.late();
       throw this.explain(err, opts.signal);
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** The reply did not come in time: said in words that name the setting, and not asked for again. */
+  private late(): WandError {
+    const s = this.config.timeoutMs / 1000;
+    return new WandError(
+      'timeout',
+      `the model at ${this.endpoint} did not answer within ${s} s, so Wand stopped waiting (the request was not sent again); ` +
+        `set ${TIMEOUT_SETTING} to wait longer`,
+    );
   }
 
   private async streamed(
@@ -69,46 +105,23 @@ export class OpenAIChatModel implements ChatModel {
     messages: ChatMessage[],
     opts: CompleteOptions,
     started: number,
+    signal: AbortSignal,
+    rearm: () => void,
   ): Promise<Completion> {
-    // The client's timeout covers the wait for the reply to start; a stream that stalls midway is
-    // cut by this watchdog, which the abort signal also trips.
-    const watchdog = new AbortController();
-    const onAbort = () => watchdog.abort(opts.signal!.reason);
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    let stalled = false;
-    let timer: NodeJS.Timeout | undefined;
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        stalled = true;
-        watchdog.abort();
-      }, this.config.timeoutMs);
-    };
-    try {
-      const stream = await this.client.chat.completions.create(
-        { ...body, stream: true, stream_options: { include_usage: true } },
-        { signal: watchdog.signal },
-      );
-      arm();
-      let text = '';
-      let usage: OpenAI.CompletionUsage | undefined;
-      for await (const chunk of stream) {
-        arm();
-        const delta = chunk.choices[0]?.delta?.content;
-        if (delta) {
-          text += delta;
-          opts.onDelta?.(delta);
-        }
-        if (chunk.usage) usage = chunk.usage;
+    const stream = await this.client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal });
+    let text = '';
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      // A stream that keeps coming is not late; one that stalls for the timeout is.
+      rearm();
+      const delta = chunk.choices[0]?.delta?.content;
+      if (delta) {
+        text += delta;
+        opts.onDelta?.(delta);
       }
-      return this.completion(text, usage, messages, body.model, started);
-    } catch (err) {
-      if (stalled) throw new WandError('timeout', `the model's reply stalled for ${this.config.timeoutMs / 1000} s at ${this.endpoint}`);
-      throw err;
-    } finally {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
+      if (chunk.usage) usage = chunk.usage;
     }
+    return this.completion(text, usage, messages, body.model, started);
   }
 
   private completion(
@@ -140,9 +153,7 @@ export class OpenAIChatModel implements ChatModel {
     }
     const tries = this.config.maxRetries + 1;
     const attempts = tries > 1 ? ` (${tries} attempts)` : '';
-    if (err instanceof OpenAI.APIConnectionTimeoutError) {
-      return new WandError('timeout', `the model endpoint at ${this.endpoint} did not answer within ${this.config.timeoutMs / 1000} s${attempts}`);
-    }
+    if (err instanceof OpenAI.APIConnectionTimeoutError) return this.late();
     if (err instanceof OpenAI.APIConnectionError) {
       const cause = (err.cause as { cause?: { code?: string }; message?: string } | undefined);
       const why = cause?.cause?.code ?? cause?.message ?? err.message;

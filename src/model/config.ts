@@ -27,7 +27,9 @@ export const MODEL_ENV_USAGE = `Model endpoint (environment):
   OPENAI_API_KEY            API key (OpenAI; optional for local servers)
   OPENAI_BASE_URL           OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 (Ollama)
   WAND_MODEL                model name (or --model); default ${DEFAULT_OPENAI_MODEL} on OpenAI, else the server's first model
-  WAND_MODEL_TIMEOUT_S      seconds to wait for a reply (default 120), WAND_MODEL_RETRIES (default 2)
+  WAND_VERIFIER_MODEL       a separate model for verifying runs, at the same endpoint (default: the same model)
+  WAND_MODEL_TIMEOUT_S      seconds to wait for a reply (default 120; a late reply is not asked for again),
+                            WAND_MODEL_RETRIES: retries on 429/5xx and lost connections (default 2)
   WAND_TEMPERATURE          sampling temperature (default: the server's)`;
 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, integer = false): number {
@@ -38,6 +40,13 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, intege
     throw new WandError('usage', `${name} must be a ${integer ? 'whole ' : ''}number ≥ 0, got "${raw}"`);
   }
   return n;
+}
+
+/** The verifier's own model (WAND_VERIFIER_MODEL) at the same endpoint, or null to verify with the coder. */
+export function verifierConfigFromEnv(env: NodeJS.ProcessEnv, config: ModelConfig): ModelConfig | null {
+  const model = env.WAND_VERIFIER_MODEL?.trim();
+  // Verdicts are short and parsed whole: never streamed.
+  return model ? { ...config, model, stream: false } : null;
 }
 
 export function modelConfigFromEnv(env: NodeJS.ProcessEnv, flags: { model?: string; stream?: boolean } = {}): ModelConfig {

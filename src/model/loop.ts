@@ -10,6 +10,7 @@ import { sampleAndSelect, type CandidatesRecord } from '../select/round.ts';
 import { addUsage, emptyUsage, type ChatMessage, type ChatModel, type Completion, type Usage } from './chat.ts';
 import { draftProgram, type Draft } from './draft.ts';
 import { fenced } from './extract.ts';
+import { isGeneralInstruction } from './general.ts';
 import { observationText } from './observation.ts';
 import {
   checkFeedback,
@@ -52,6 +53,8 @@ export type AskEvent =
   | { type: 'tool'; round: number; name: string; signature: string; description: string; code: string }
   | { type: 'program'; round: number; program: string | null; problem?: string }
   | { type: 'check'; round: number; check: CheckReport }
+  /** The draft failed the checks (or held no program) and goes back at once; this does not use up a round. */
+  | { type: 'fixup'; round: number; fixup: number; max: number }
   | { type: 'run'; round: number; event: RunEvent }
   | { type: 'result'; round: number; result: RunResult }
   | { type: 'verdict'; round: number; verdict: Verdict }
@@ -63,6 +66,11 @@ export interface RoundRecord {
   /** The program as checked and run, helpers appended; null when the reply held none. */
   program: string | null;
   check: CheckReport;
+  /**
+   * Earlier drafts of this round that failed the checks (or held no program), each sent back at once for
+   * correction: nothing moved, so they do not use up a round. At most `fixups` (default 2) per round.
+   */
+  fixups?: { program: string | null; check: CheckReport }[];
   /** The `wand run` result, or null when the checks failed and nothing moved. */
   result: RunResult | null;
   verdict?: Verdict;
@@ -90,6 +98,8 @@ export interface AskOptions {
   verify?: boolean;
   /** How deep helpers may call further undefined helpers (default 3). */
   helperDepth?: number;
+  /** Corrections of a draft that failed the checks, asked for at once within a round (default 2). */
+  fixups?: number;
   /** Candidate programs per round, tried in simulation before one runs on the target (default 1; needs `simulator`). */
   samples?: number;
   signal?: AbortSignal;
@@ -98,6 +108,10 @@ export interface AskOptions {
 
 export interface AskDeps {
   model: ChatModel;
+  /** Answers the verification requests instead of `model` (WAND_VERIFIER_MODEL). */
+  verifier?: ChatModel;
+  /** Verified tools are kept (a skills library is on): a general instruction asks for a reusable function. */
+  toolsKept?: boolean;
   checker: ProgramChecker;
   target: AskTarget;
   world: PromptWorld;
@@ -141,7 +155,8 @@ class AskRun {
     this.emit = opts.onEvent ?? (() => {});
     const before = deps.target.state();
     this.initial = before;
-    this.turn = { role: 'user', content: turnMessage(instruction, before, session.previousOutcome) };
+    const askForTool = Boolean(deps.toolsKept) && isGeneralInstruction(instruction);
+    this.turn = { role: 'user', content: turnMessage(instruction, before, session.previousOutcome, askForTool) };
     this.messages = [{ role: 'system', content: systemPrompt(deps.world) }, ...session.history, this.turn];
     this.emit({ type: 'start', instruction, state: before, observation: observationText(before) });
   }
@@ -165,21 +180,39 @@ class AskRun {
   /** One round: write, check, run, verify. True when the task is done. */
   private async attempt(): Promise<boolean> {
     if ((this.opts.samples ?? 1) > 1 && this.deps.simulator) return this.attemptSampled(this.deps.simulator);
-    const draft = await this.draft(this.messages, this.session.helpers);
+    // A draft that fails the checks moved nothing: it goes back at once, and only the last draft of the
+    // round counts, so the rounds are spent on motion, not on typos.
+    const max = this.opts.fixups ?? DEFAULT_FIXUPS;
+    const fixups: NonNullable<RoundRecord['fixups']> = [];
+    let draft = await this.draft(this.messages, this.session.helpers);
     this.announce(draft);
+    while (!draft.check.ok && fixups.length < max) {
+      fixups.push({ program: draft.program, check: draft.check });
+      this.emit({ type: 'fixup', round: this.round, fixup: fixups.length, max });
+      this.feedback(this.draftFeedback(draft));
+      draft = await this.draft(this.messages, this.session.helpers);
+      this.announce(draft);
+    }
     const { program, check } = draft;
+    const fixed = fixups.length ? { fixups } : {};
+    const note = fixups.length ? ` after ${fixups.length} correction${fixups.length === 1 ? '' : 's'} of the checks` : '';
     if (program === null) {
-      this.record({ program, check, result: null }, `no program (${draft.problem})`);
-      this.feedback(noProgramFeedback(draft.problem!));
+      this.record({ program, check, result: null, ...fixed }, `no program (${draft.problem})${note}`);
+      this.feedback(this.draftFeedback(draft));
       return false;
     }
     if (!check.ok) {
       const first = check.diagnostics[0]!;
-      this.record({ program, check, result: null }, `checks failed, nothing moved (line ${first.line}: ${first.message})`);
-      this.feedback(checkFeedback(check.diagnostics, program));
+      this.record({ program, check, result: null, ...fixed }, `checks failed, nothing moved (line ${first.line}: ${first.message})${note}`);
+      this.feedback(this.draftFeedback(draft));
       return false;
     }
-    return this.runOnTarget(program, check);
+    return this.runOnTarget(program, check, undefined, fixups);
+  }
+
+  /** What goes back for a draft that cannot run: why there is no program, or the checks' diagnostics. */
+  private draftFeedback(draft: Draft): string {
+    return draft.program === null ? noProgramFeedback(draft.problem!) : checkFeedback(draft.check.diagnostics, draft.program);
   }
 
   /** A round with K candidates: draft all, try them in simulation, run the best one on the target. */
@@ -194,7 +227,7 @@ class AskRun {
       before: this.deps.target.state(),
       prelude: this.deps.prelude,
       signal: this.opts.signal,
-      judge: (result) => this.judge(result),
+      judge: (result, program) => this.judge(result, program),
       cheapJudge: Boolean(this.deps.judge),
       verify: this.opts.verify !== false,
     });
@@ -245,6 +278,7 @@ class AskRun {
     program: string,
     check: CheckReport,
     sampled?: { record: CandidatesRecord; line: string; sim: RunResult; verdict?: Verdict },
+    fixups: NonNullable<RoundRecord['fixups']> = [],
   ): Promise<boolean> {
     this.throwIfAborted();
     const before = this.deps.target.state();
@@ -255,8 +289,9 @@ class AskRun {
     });
     this.final = result;
     this.emit({ type: 'result', round: this.round, result });
-    const round: RoundRecord = { program, check, result, ...(sampled ? { candidates: sampled.record } : {}) };
-    const record = (line: string) => this.record(round, sampled ? `${sampled.line}; ${line}` : line);
+    const round: RoundRecord = { program, check, result, ...(fixups.length ? { fixups } : {}), ...(sampled ? { candidates: sampled.record } : {}) };
+    const fixed = fixups.length ? `checks corrected ${fixups.length === 1 ? 'once' : `${fixups.length} times`}, then ` : '';
+    const record = (line: string) => this.record(round, `${sampled ? `${sampled.line}; ` : ''}${fixed}${line}`);
     if (!result.ok) {
       record(`ran and failed: ${errorText(result)}`);
       if (result.error?.kind === 'aborted') throw new WandError('aborted', result.error.message);
@@ -269,7 +304,7 @@ class AskRun {
     }
 
     // A model verdict on the simulated copy stands when the target ended where the copy did.
-    const verdict = sampled?.verdict && !this.deps.judge && sameOutcome(sampled.sim, result) ? sampled.verdict : await this.judge(result);
+    const verdict = sampled?.verdict && !this.deps.judge && sameOutcome(sampled.sim, result) ? sampled.verdict : await this.judge(result, program);
     round.verdict = verdict;
     this.emit({ type: 'verdict', round: this.round, verdict });
     record(verdict.done ? `ran; verified done${verdict.critique ? ` (${verdict.critique})` : ''}` : `ran; verifier: not done (${verdict.critique})`);
@@ -278,10 +313,14 @@ class AskRun {
     return false;
   }
 
-  /** The verifier judges the whole task: the world when the instruction was given against the world now. */
-  private async judge(result: RunResult): Promise<Verdict> {
-    if (this.deps.judge) return this.deps.judge(this.initial, result);
-    return parseVerdict(await this.complete(verifyMessages(this.deps.world, this.instruction, this.initial, result), 'verify'));
+  /**
+   * The verifier judges the whole task: the world when the instruction was given against the world now,
+   * with the program, its calls and Wand's measured relation facts. The verdict says what judged it.
+   */
+  private async judge(result: RunResult, program: string): Promise<Verdict> {
+    if (this.deps.judge) return { ...this.deps.judge(this.initial, result), by: 'predicate' };
+    const messages = verifyMessages(this.deps.world, this.instruction, this.initial, result, program);
+    return { ...parseVerdict(await this.complete(messages, 'verify')), by: 'model' };
   }
 
   private async complete(messages: ChatMessage[], purpose: Purpose, stream = true): Promise<string> {
@@ -289,7 +328,9 @@ class AskRun {
     // Snapshot: the array grows after the request, but the event must say what was sent.
     const sent = [...messages];
     this.emit({ type: 'request', round: this.round, purpose, messages: sent });
-    const completion = await this.deps.model.complete(sent, {
+    // The verifier may be a model of its own (WAND_VERIFIER_MODEL), so it does not share the coder's blind spots.
+    const model = purpose === 'verify' && this.deps.verifier ? this.deps.verifier : this.deps.model;
+    const completion = await model.complete(sent, {
       signal: this.opts.signal,
       ...(stream ? { onDelta: (text: string) => this.emit({ type: 'delta', round: this.round, purpose, text }) } : {}),
     });
@@ -338,6 +379,9 @@ class AskRun {
     return outcome;
   }
 }
+
+/** Corrections of a failed check asked for within one round before the round counts as failed. */
+export const DEFAULT_FIXUPS = 2;
 
 /** Did the target end where the simulated copy did (every object within 1 cm, same grasp)? */
 function sameOutcome(sim: RunResult, real: RunResult): boolean {

@@ -20,18 +20,22 @@ export function progressLine(e: AskEvent): string | undefined {
       if (e.check.ok) return '  checks: ok';
       return `  checks failed, nothing moved:\n${e.check.diagnostics.map((d) => `    ${d.line ? `line ${d.line}: ` : ''}${d.message}`).join('\n')}`;
     case 'run':
-      if (e.event.type === 'callEnd') return callLine(e.event.record, false);
+      // Notes were shown as they were said (before the arm moved); the call's line adds what it pushed.
+      if (e.event.type === 'callEnd') return callLine({ ...e.event.record, notes: undefined }, false);
       if (e.event.type === 'say') return `  says: ${e.event.text}`;
       if (e.event.type === 'output') return `  output: ${e.event.text}`;
       if (e.event.type === 'progress') return `    ${e.event.primitive}: ${e.event.text}`;
+      if (e.event.type === 'note') return `  note: ${e.event.text}`;
       return undefined;
     case 'result':
       if (e.result.ok) return `  ran without error (${e.result.simTimeS.toFixed(1)} s simulated)`;
       return `  failed: ${e.result.error!.kind}${e.result.error!.line !== undefined ? ` at line ${e.result.error!.line}` : ''}: ${e.result.error!.message}`;
+    case 'fixup':
+      return `  sent back for correction at once (${e.fixup} of ${e.max}; nothing moved, so it does not use up a round)`;
     case 'candidates':
       return candidatesText(e.candidates);
     case 'verdict':
-      return `  verdict: ${e.verdict.done ? 'done' : 'not done'}${e.verdict.critique ? ` — ${e.verdict.critique}` : ''}`;
+      return `  verdict: ${e.verdict.done ? 'done' : 'not done'}${e.verdict.critique ? ` — ${e.verdict.critique}` : ''}${e.verdict.facts ? `\n    facts used: ${e.verdict.facts}` : ''}`;
     default:
       return undefined;
   }

@@ -1,12 +1,15 @@
 import type { StateSnapshot, WorldInfo } from '../../primitives/backend.ts';
 import type { Primitive } from '../../primitives/define.ts';
 import { apiText } from '../../primitives/dts.ts';
+import { vocabularyText } from '../../primitives/tabletop/vocabulary.ts';
 import type { CheckDiagnostic } from '../check/report.ts';
 import type { MissingHelper } from '../check/helpers.ts';
 import { previewText } from '../core/preview.ts';
+import { callFacts } from '../run/call-facts.ts';
 import type { RunResult } from '../run/result.ts';
 import { hasTemplate, render } from '../prompts/index.ts';
 import type { ChatMessage } from './chat.ts';
+import { verificationFacts } from './facts.ts';
 import { movedText, observationText } from './observation.ts';
 
 // Assembles what the model is sent. The system message (API, world, examples) is the same for every
@@ -30,7 +33,10 @@ export function worldText(w: PromptWorld): string {
     .join(', ');
   const file = hasTemplate(`world-${w.profile}`) ? `world-${w.profile}` : 'world-generic';
   const b = w.world.bounds;
-  return render(file, { x: range(b.x), y: range(b.y), z: range(b.z), named: named || 'none' });
+  // The tabletop's spatial vocabulary (directions, named positions, relations with their tolerances) is
+  // generated, like the API, so the prompt says exactly what place(), isOn() and the benchmark check.
+  const vocabulary = w.profile === 'tabletop' ? vocabularyText(w.world) : '';
+  return render(file, { x: range(b.x), y: range(b.y), z: range(b.z), named: named || 'none', vocabulary });
 }
 
 export function systemPrompt(w: PromptWorld): string {
@@ -39,9 +45,14 @@ export function systemPrompt(w: PromptWorld): string {
   return render('system', { api, world: worldText(w), examples });
 }
 
-export function turnMessage(instruction: string, state: StateSnapshot, previousOutcome?: string): string {
+/**
+ * The instruction with the world as it is now. `askForTool`: the instruction is general and tools are kept,
+ * so the model is asked to write a reusable function first (only then: it costs tokens).
+ */
+export function turnMessage(instruction: string, state: StateSnapshot, previousOutcome?: string, askForTool = false): string {
   const previous = previousOutcome ? `${render('previous-outcome', { outcome: previousOutcome })}\n\n` : '';
-  return render('turn', { previous, observation: observationText(state), instruction });
+  const general = askForTool ? `${render('general-task', {})}\n` : '';
+  return render('turn', { previous, observation: observationText(state), general, instruction });
 }
 
 export function noProgramFeedback(problem: string): string {
@@ -74,7 +85,9 @@ export function callsText(result: RunResult): string {
     const args = c.args.map((a) => JSON.stringify(a) ?? 'undefined').join(', ');
     // The failing call usually carries the error already shown above; say so instead of repeating it.
     const why = c.ok ? '' : c.error === result.error?.message ? ' - the error above' : ` - ${c.error}`;
-    return `${c.ok ? 'ok  ' : 'FAIL'} ${c.line !== undefined ? `line ${c.line}: ` : ''}${c.primitive}(${previewText(args, 300)})${why}`;
+    // Facts are not failures, but the model must know them: "pushed the purple bowl 1.3 cm".
+    const facts = callFacts(c).map((f) => ` (${f})`).join('');
+    return `${c.ok ? 'ok  ' : 'FAIL'} ${c.line !== undefined ? `line ${c.line}: ` : ''}${c.primitive}(${previewText(args, 300)})${facts}${why}`;
   };
   const calls = result.calls;
   // A long run is summarised by its start and its end, where the failure is.
@@ -119,17 +132,26 @@ export function verdictFeedback(critique: string, result: RunResult, before: Sta
   return render('feedback-verdict', { critique, ...runReport(result, before) });
 }
 
-export function verifyMessages(w: PromptWorld, instruction: string, before: StateSnapshot, result: RunResult): ChatMessage[] {
+/**
+ * The verifier's request: the instruction, the program and its calls (with what they pushed), the world
+ * before and after, and Wand's own relation facts for what the instruction names, so the verdict rests on
+ * measurements with the stated tolerances instead of the model's reading of coordinates.
+ */
+export function verifyMessages(w: PromptWorld, instruction: string, before: StateSnapshot, result: RunResult, program: string): ChatMessage[] {
+  const facts = verificationFacts(instruction, before, result.state, w.world, w.profile);
   return [
     { role: 'system', content: render('verify-system', { world: worldText(w) }) },
     {
       role: 'user',
       content: render('verify', {
         instruction,
+        program: program.trimEnd(),
+        calls: callsText(result),
+        output: outputText(result),
         before: observationText(before),
         after: observationText(result.state),
         moved: movedText(before, result.state),
-        output: outputText(result),
+        facts: facts.map((f) => `- ${f}`).join('\n'),
       }),
     },
   ];

@@ -101,6 +101,8 @@ export function recordEvent(transcript: Transcript, e: AskEvent): void {
       return transcript.write({ type: 'check', round: e.round, check: e.check });
     case 'result':
       return transcript.write({ type: 'result', round: e.round, result: e.result });
+    case 'fixup':
+      return transcript.write({ type: 'fixup', round: e.round, fixup: e.fixup, max: e.max });
     case 'candidates':
       return transcript.write({ type: 'candidates', round: e.round, ...e.candidates });
     case 'verdict':

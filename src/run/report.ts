@@ -1,4 +1,5 @@
 import type { RehearsalSummary } from './execute.ts';
+import { callFacts } from './call-facts.ts';
 import type { CallRecord, RunResult } from './result.ts';
 
 const n = (v: number) => v.toFixed(3);
@@ -16,8 +17,9 @@ export function callLine(c: CallRecord, withTime: boolean): string {
   const args = c.args.map((a) => JSON.stringify(a)).join(', ');
   const where = c.line !== undefined ? `line ${c.line}: ` : '';
   const time = withTime ? `  ${c.ms.toFixed(1)} ms` : '';
-  const stub = c.notSimulated ? ' (not simulated)' : '';
-  return `  ${c.ok ? '✓' : '✗'} ${where}${c.primitive}(${args})${stub}${time}${c.ok ? '' : `${withTime ? '  ' : ' '}— ${c.error}`}`;
+  const facts = callFacts(c);
+  const said = facts.length ? ` (${facts.join('; ')})` : '';
+  return `  ${c.ok ? '✓' : '✗'} ${where}${c.primitive}(${args})${time}${said}${c.ok ? '' : `${withTime ? '  ' : ' '}— ${c.error}`}`;
 }
 
 /** The human-readable `wand run` report: calls, messages, outcome, final positions. */

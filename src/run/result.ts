@@ -13,6 +13,10 @@ export interface CallRecord {
   notSimulated?: true;
   /** The last progress the call reported (an action's feedback). */
   progress?: string;
+  /** Facts the call stated that are not failures, e.g. "the target "top left corner" is occupied by the purple bowl". */
+  notes?: string[];
+  /** Other objects the call moved more than "did not move" allows, with how far (metres). */
+  pushed?: { object: string; distance: number }[];
 }
 
 /** The `wand run --json` contract; `wand ask` embeds it per round. */
@@ -31,6 +35,8 @@ export interface RunResult {
 export type RunEvent =
   | { type: 'call'; primitive: string; args: unknown[]; line?: number }
   | { type: 'callEnd'; record: CallRecord }
+  /** A fact a call states while it runs (before the arm moves, for a crowded target). */
+  | { type: 'note'; primitive: string; text: string; line?: number }
   | { type: 'output'; text: string }
   | { type: 'say'; text: string }
   | { type: 'progress'; primitive: string; text: string; line?: number };

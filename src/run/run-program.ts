@@ -70,6 +70,13 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
         notSimulated() {
           record.notSimulated = true;
         },
+        note(text) {
+          (record.notes ??= []).push(text);
+          emit({ type: 'note', primitive: prim.name, text, ...(call.line !== undefined ? { line: call.line } : {}) });
+        },
+        pushed(object, distance) {
+          (record.pushed ??= []).push({ object, distance: Math.round(distance * 1000) / 1000 });
+        },
       };
       const t0 = performance.now();
       emit({ type: 'call', primitive: prim.name, args: shown, line: call.line });

@@ -62,8 +62,8 @@ export interface SampleContext {
   before: StateSnapshot;
   prelude?: string;
   signal?: AbortSignal;
-  /** Judge a clean run: the verifier (a model request) or a benchmark predicate. */
-  judge(result: RunResult): Promise<Verdict>;
+  /** Judge a clean run of a program: the verifier (a model request) or a benchmark predicate. */
+  judge(result: RunResult, program: string): Promise<Verdict>;
   /** A cheap judge (a predicate) judges every clean candidate; a costly one only until one is done. */
   cheapJudge: boolean;
   /** False: a clean run counts as success (--no-verify). */
@@ -136,7 +136,7 @@ export async function sampleAndSelect(ctx: SampleContext): Promise<SampledRound>
       each[i]!.outcome = 'done';
       continue;
     }
-    const verdict = await ctx.judge(results.get(i)!);
+    const verdict = await ctx.judge(results.get(i)!, drafts[i]!.program!);
     verdicts.set(i, verdict);
     each[i]!.outcome = verdict.done ? 'done' : 'not_done';
     if (!verdict.done) each[i]!.critique = verdict.critique;

@@ -5,7 +5,7 @@ import { ProgramChecker } from '../check/index.ts';
 import type { ErrorInfo } from '../core/errors.ts';
 import type { ChatModel } from '../model/chat.ts';
 import { OpenAIChatModel } from '../model/client.ts';
-import { modelConfigFromEnv } from '../model/config.ts';
+import { modelConfigFromEnv, verifierConfigFromEnv } from '../model/config.ts';
 import { ask, type AskDeps, type AskEvent, type AskTarget } from '../model/loop.ts';
 import { AskSession } from '../model/session.ts';
 import { Transcript, recordEvent } from '../model/transcript.ts';
@@ -81,12 +81,16 @@ export interface ConversationSkills {
 /** One conversation per tab, on that tab's world. Throws a usage error when no model is configured. */
 export function openConversation(target: OpenBackend, opts: ConversationOptions = {}): AskConversation {
   const env = opts.env ?? process.env;
-  const model = opts.model ?? new OpenAIChatModel(modelConfigFromEnv(env, { stream: true }));
+  const config = opts.model ? null : modelConfigFromEnv(env, { stream: true });
+  const model = opts.model ?? new OpenAIChatModel(config!);
+  const verifierConfig = config && verifierConfigFromEnv(env, config);
+  const verifier = verifierConfig ? new OpenAIChatModel(verifierConfig) : undefined;
   const session = new AskSession();
   let transcript: Transcript | undefined;
   let skills: SkillSession | undefined;
   const deps = (rehearsalEvent: (event: RunEvent) => void, approve?: Approve): AskDeps => ({
     model,
+    ...(verifier ? { verifier } : {}),
     checker: checkerFor(target.primitives),
     session,
     world: { profile: target.backend.profile, primitives: target.primitives, world: target.backend.world() },
@@ -160,6 +164,8 @@ function toMessage(e: AskEvent): JobMessage | null {
         ok: e.check.ok,
         diagnostics: e.check.diagnostics.map((d) => (d.line > 0 ? `line ${d.line}: ${d.message}` : d.message)),
       };
+    case 'fixup':
+      return { type: 'note', round: e.round, text: `sent back for correction at once (${e.fixup} of ${e.max}; not a round: nothing moved)` };
     case 'run':
       return { type: 'run', round: e.round, event: e.event };
     case 'result':

@@ -39,6 +39,13 @@ export function declarationsFor(skills: { name: string; signature: string; descr
   return skills.map((s) => `/** ${s.description.replace(/\*\//g, '* /')} */\ndeclare function ${s.signature};`).join('\n') + (skills.length ? '\n' : '');
 }
 
+/** A verified program that calls the skill: parameters the skill leaves untyped take its arguments' types. */
+export interface SkillUsage {
+  program: string;
+  /** Declarations the program was checked with (the skills loaded beside it). */
+  declarations: string;
+}
+
 export interface SkillCheck {
   ok: boolean;
   /** What is wrong, one line each, with the line numbers of the skill's code. */
@@ -49,9 +56,74 @@ export interface SkillCheck {
   descriptions: Map<string, string>;
 }
 
-/** `(names: any, start)` reads better as `(names, start)` for the model. */
-function plainAny(signature: string): string {
-  return signature.replace(/(\b[\w$]+\??): any(?=[,)])/g, '$1');
+const FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
+
+/** The returns of a function's own body (not of functions nested in it). */
+function ownReturns(fn: ts.FunctionDeclaration): ts.ReturnStatement[] {
+  const out: ts.ReturnStatement[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isReturnStatement(n)) out.push(n);
+    if (!ts.isFunctionLike(n)) ts.forEachChild(n, visit);
+  };
+  if (fn.body) ts.forEachChild(fn.body, visit);
+  return out;
+}
+
+/**
+ * The return type as the model must read it. The checker runs without strict null checks (models write
+ * loose JavaScript), so `return null` beside `return name` reads as `string`; the signature says `string | null`.
+ */
+function returnType(checker: ts.TypeChecker, fn: ts.FunctionDeclaration): string {
+  const sig = checker.getSignatureFromDeclaration(fn);
+  let type = sig ? checker.typeToString(sig.getReturnType(), fn, FLAGS) : 'unknown';
+  const returns = ownReturns(fn);
+  const empty = (r: ts.ReturnStatement) => !r.expression || (ts.isIdentifier(r.expression) && r.expression.text === 'undefined');
+  const isNull = (r: ts.ReturnStatement) => r.expression?.kind === ts.SyntaxKind.NullKeyword;
+  const valued = returns.some((r) => !empty(r) && !isNull(r));
+  const wrap = (t: string) => (t.includes('=>') ? `(${t})` : t);
+  if (valued && returns.some(isNull) && !/\bnull\b/.test(type)) type = `${wrap(type)} | null`;
+  if (valued && returns.some(empty) && !/\bundefined\b/.test(type)) type = `${wrap(type)} | undefined`;
+  return type;
+}
+
+/**
+ * The signature a skill is offered with: every parameter typed. Types come from the code (TypeScript or
+ * JSDoc `@param {T}`); a parameter it leaves untyped gets the type of the argument in the verified call
+ * (`callTypes`), and stays `any` only when neither says.
+ */
+function signatureOf(checker: ts.TypeChecker, fn: ts.FunctionDeclaration, sf: ts.SourceFile, callTypes: (string | undefined)[] = []): string {
+  const params = fn.parameters.map((p, i) => {
+    const declared = checker.typeToString(checker.getTypeAtLocation(p), p, FLAGS);
+    const type = declared === 'any' ? (callTypes[i] ?? 'any') : declared;
+    const optional = p.questionToken || p.initializer ? '?' : '';
+    return `${p.dotDotDotToken ? '...' : ''}${p.name.getText(sf)}${optional}: ${type}`;
+  });
+  return `${fn.name!.text}(${params.join(', ')}): ${returnType(checker, fn)}`;
+}
+
+/**
+ * The types of the arguments of the first call of each named function in a program (literals widened:
+ * "top left corner" is a string), for skills whose parameters the code leaves untyped.
+ */
+function argumentTypes(types: TypeChecker, program: string, names: Iterable<string>, declarations = ''): Map<string, (string | undefined)[]> {
+  const wanted = new Set(names);
+  const analysis = types.analyze(program, undefined, declarations);
+  const checker = analysis.program.getTypeChecker();
+  const out = new Map<string, (string | undefined)[]>();
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && wanted.has(n.expression.text) && !out.has(n.expression.text)) {
+      out.set(
+        n.expression.text,
+        n.arguments.map((a) => {
+          const t = checker.typeToString(checker.getBaseTypeOfLiteralType(checker.getTypeAtLocation(a)), a, FLAGS);
+          return t === 'any' || t === 'never' ? undefined : t;
+        }),
+      );
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(analysis.sourceFile);
+  return out;
 }
 
 /**
@@ -59,12 +131,12 @@ function plainAny(signature: string): string {
  * program, so it must not act or bind anything else), nothing the sandbox forbids, and no type errors
  * against the primitives plus `declarations` (the stored skills it may call). In the checker thread.
  */
-export function checkSkillCode(checker: ProgramChecker, code: string, declarations = ''): Promise<SkillCheck> {
-  return checker.checkSkill(code, declarations);
+export function checkSkillCode(checker: ProgramChecker, code: string, declarations = '', usage?: SkillUsage): Promise<SkillCheck> {
+  return checker.checkSkill(code, declarations, usage);
 }
 
 /** What checkSkillCode does, in the checker thread. */
-export function analyzeSkill(types: TypeChecker, code: string, declarations = ''): SkillCheck {
+export function analyzeSkill(types: TypeChecker, code: string, declarations = '', usage?: SkillUsage): SkillCheck {
   const limit = limitProblem(code);
   if (limit) return { ok: false, problems: [limit.message], signatures: new Map(), descriptions: new Map() };
   const analysis = types.analyze(code, undefined, declarations);
@@ -77,14 +149,13 @@ export function analyzeSkill(types: TypeChecker, code: string, declarations = ''
   const diagnostics: CheckDiagnostic[] = [...checkWhitelist(sf, types.apiNames), ...analysis.diagnostics];
   for (const d of diagnostics) problems.push(`${d.line ? `line ${d.line}: ` : ''}${d.message}`);
   const checker = analysis.program.getTypeChecker();
+  const declared = sf.statements.filter((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && !!s.name);
+  const callTypes = usage ? argumentTypes(types, usage.program, declared.map((s) => s.name!.text), usage.declarations) : new Map<string, (string | undefined)[]>();
   const signatures = new Map<string, string>();
   const descriptions = new Map<string, string>();
-  for (const s of sf.statements) {
-    if (!ts.isFunctionDeclaration(s) || !s.name) continue;
-    const sig = checker.getSignatureFromDeclaration(s);
-    const text = sig ? checker.signatureToString(sig, undefined, ts.TypeFormatFlags.NoTruncation) : '(...args): unknown';
-    signatures.set(s.name.text, plainAny(`${s.name.text}${text}`));
-    descriptions.set(s.name.text, firstSentence(docOf(s)));
+  for (const s of declared) {
+    signatures.set(s.name!.text, signatureOf(checker, s, sf, callTypes.get(s.name!.text)));
+    descriptions.set(s.name!.text, firstSentence(docOf(s)));
   }
   return { ok: problems.length === 0, problems, signatures, descriptions };
 }

@@ -55,15 +55,35 @@ function docBlocks(sf: ts.SourceFile, node: ts.Node): ts.CommentRange[] {
   );
 }
 
-/** A doc comment's text up to its first tag, without the comment markers. */
-function docText(raw: string): string {
-  const lines = raw
+/** A doc comment's lines without the comment markers. */
+function docLines(raw: string): string[] {
+  return raw
     .replace(/^\/\*\*/, '')
     .replace(/\*\/$/, '')
     .split('\n')
-    .map((l) => l.replace(/^\s*\*?\s?/, ''));
+    .map((l) => l.replace(/^\s*\*?\s?/, '').trimEnd());
+}
+
+/** A doc comment's text up to its first tag, without the comment markers. */
+function docText(raw: string): string {
+  const lines = docLines(raw);
   const end = lines.findIndex((l) => /^\s*@/.test(l));
   return (end < 0 ? lines : lines.slice(0, end)).join('\n').trim();
+}
+
+/**
+ * The whole doc of a top-level function, tags included (what each parameter is), without the comment
+ * markers: every doc comment right before it, in order; '' when it has none. This is what a stored skill
+ * is offered with, never cut short.
+ */
+export function wholeDoc(code: string, name: string): string {
+  const sf = parse(code);
+  const fn = sf.statements.find((s): s is ts.FunctionDeclaration => ts.isFunctionDeclaration(s) && s.name?.text === name);
+  if (!fn) return '';
+  return docBlocks(sf, fn)
+    .map((r) => docLines(sf.text.slice(r.pos, r.end)).join('\n').trim())
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** The doc comment's text of a top-level function, '' when it has none (the nearest one that says something). */
@@ -83,11 +103,11 @@ function topFunctions(sf: ts.SourceFile): Map<string, TopFunction> {
   return out;
 }
 
-/** The first sentence, on one line. */
+/** The first sentence, on one line: it ends at ".", "!" or "?" before a capital or the end, so "e.g. the" does not end it. */
 export function firstSentence(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  const m = /^(.+?[.!?])(\s|$)/.exec(flat);
-  return (m ? m[1]! : flat).slice(0, 300);
+  const m = /^(.+?[.!?])(?=\s+[A-Z0-9"'(\[]|$)/.exec(flat);
+  return m ? m[1]! : flat;
 }
 
 /** The documented top-level functions of a program (a tool needs a non-empty doc comment). */

@@ -7,7 +7,7 @@ import type { AskOutcome } from '../model/loop.ts';
 import { transpile } from '../sandbox/transpile.ts';
 import { checkSkillCode, declarationsFor, skillCodeProblem } from './checker.ts';
 import type { Embedder } from './embed.ts';
-import { declaredNames, functionTexts } from './extract.ts';
+import { declaredNames, functionTexts, wholeDoc } from './extract.ts';
 import { fingerprint } from './normalize.ts';
 import { promote, type Rejected, type Stored } from './promote.ts';
 import type { Rehearse } from './rehearse.ts';
@@ -55,6 +55,13 @@ export interface Learned {
 }
 
 export const SKILLS_HEADER = 'Stored skills, written and verified earlier (already defined; call them like the API):';
+
+/** A skill as it is offered: its whole doc comment, then its full signature with parameter types. */
+export function offeredDeclaration(doc: string, signature: string): string {
+  if (!doc) return signature;
+  const lines = doc.split('\n');
+  return lines.length === 1 ? `/** ${doc} */\n${signature}` : `/**\n${lines.map((l) => ` * ${l}`.trimEnd()).join('\n')}\n */\n${signature}`;
+}
 
 export class SkillLibrary {
   readonly store: SkillStore;
@@ -139,7 +146,7 @@ export class SkillLibrary {
       warnings.push(`a stored skill does not compile (${(err as Error).message}); skills are off for this instruction`);
       return none(found.method);
     }
-    const extraApi = [SKILLS_HEADER, ...skills.map((s) => `${s.signature} // ${s.description}`)].join('\n');
+    const extraApi = [SKILLS_HEADER, ...skills.map((s) => offeredDeclaration(wholeDoc(codes.get(s) ?? '', s.name) || s.description, s.signature))].join('\n');
     return {
       skills,
       loaded,

@@ -10,7 +10,8 @@ import type { Decision } from './versioning.ts';
 
 // The promotion gate. A tool the model defined is stored only when all of these hold:
 //   1. it was part of a verified success: the round that ended the instruction defined it, ran without
-//      error, and the verifier (or the benchmark's predicate) said the task was done;
+//      error, and the benchmark's predicate, or the verifier with Wand's measured facts (citing the facts
+//      it used), said the task was done;
 //   2. it type-checks on its own against the primitive API (plus the stored skills it calls), so it does
 //      not lean on the program's variables;
 //   3. the library does not already hold it or something nearly the same;
@@ -62,12 +63,18 @@ export async function promote(input: PromoteInput): Promise<{ stored: Stored[]; 
   if (final.verdict?.done !== true) {
     return { stored: [], rejected: tools.map((t) => ({ name: t.name, reason: 'the run was not verified (no verifier or predicate said the task was done)' })) };
   }
+  // A verdict that cites no measured fact may be the verifier trusting the run: not enough to keep a tool.
+  if (final.verdict.by !== 'predicate' && !final.verdict.facts) {
+    return { stored: [], rejected: tools.map((t) => ({ name: t.name, reason: "the verifier's verdict cited none of Wand's measured facts" })) };
+  }
 
   // 2. On its own, and 3. not already in the library.
   const index = store.read();
   const library = new Map<string, SkillEntry>();
   for (const e of [...store.active(input.profile, index), ...input.loaded]) library.set(e.name, e);
   const candidates: { tool: ToolDefinition; signature: string; requires: string[] }[] = [];
+  // Parameters the code leaves untyped take the types of the arguments the verified program passed.
+  const usage = { program: final.program, declarations: declarationsFor(input.loaded) };
   for (const tool of tools) {
     const problem = skillCodeProblem(tool.bundle, () => [tool.name, ...tool.helpers]);
     if (problem) {
@@ -76,7 +83,7 @@ export async function promote(input: PromoteInput): Promise<{ stored: Stored[]; 
     }
     const own = new Set([tool.name, ...tool.helpers]);
     const requires = [...freeCalls(tool.bundle)].filter((n) => library.has(n) && !own.has(n));
-    const check = await checkSkillCode(input.checker, tool.bundle, declarationsFor(requires.map((n) => library.get(n)!)));
+    const check = await checkSkillCode(input.checker, tool.bundle, declarationsFor(requires.map((n) => library.get(n)!)), usage);
     if (!check.ok) {
       rejected.push({ name: tool.name, reason: `it does not type-check on its own: ${check.problems[0]}` });
       continue;

@@ -1,3 +1,6 @@
+import { COLORS } from '../../primitives/schemas.ts';
+import { DIRECTION_SYNONYMS, DIRECTIONS } from '../../primitives/tabletop/vocabulary.ts';
+import { NAMED_POSITIONS } from '../../primitives/tabletop/world.ts';
 import type { SkillEntry } from './schema.ts';
 
 // Lexical retrieval: BM25 over what a person would search a skill by (its name split at camelCase, its
@@ -26,6 +29,37 @@ function stem(w: string): string {
   if (w.length > 4 && /(ss|sh|ch|x)es$/.test(w)) return w.slice(0, -2);
   if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
   return w;
+}
+
+/**
+ * Words that name what a task is applied to rather than what it does: colours, kinds of object, places,
+ * directions, amounts. "Line up the blocks at the top" and "line up the bowls on the left" are the same task.
+ */
+const ARGUMENT_WORDS = new Set(
+  [
+    ...COLORS,
+    ...Object.keys(NAMED_POSITIONS).flatMap((n) => n.split(' ')),
+    ...Object.keys(DIRECTIONS),
+    ...Object.keys(DIRECTION_SYNONYMS),
+    ...'block bowl object thing item centre center cm first second third fourth last little lot two three four five'.split(' '),
+  ].map(stem),
+);
+
+/** What an instruction asks to be done, as word stems: its terms without the argument words and numbers. */
+export function taskTerms(text: string): string[] {
+  return [...new Set(terms(text).filter((t) => !ARGUMENT_WORDS.has(t) && !/^\d/.test(t)))];
+}
+
+/**
+ * How well a skill fits an instruction: the share of the instruction's task terms that the skill's text
+ * (name, doc, parameters, original instruction) contains. 0 when the instruction asks nothing a skill could
+ * do ("put the red block in the blue bowl" is all arguments).
+ */
+export function relevance(instruction: string, entry: Pick<SkillEntry, 'name' | 'description' | 'signature' | 'provenance'>): number {
+  const wanted = taskTerms(instruction);
+  if (!wanted.length) return 0;
+  const has = new Set(terms(skillText(entry)));
+  return wanted.filter((t) => has.has(t)).length / wanted.length;
 }
 
 /** The text a skill is found by. */

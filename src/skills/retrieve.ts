@@ -1,4 +1,4 @@
-import { bm25, skillText } from './rank.ts';
+import { bm25, relevance, skillText } from './rank.ts';
 import { cachedEmbeddings, cosine, type Embedder } from './embed.ts';
 import type { SkillEntry } from './schema.ts';
 
@@ -10,8 +10,12 @@ import type { SkillEntry } from './schema.ts';
 export const DEFAULT_K = 3;
 /** Cosine similarity below which an embedding match is not considered related. */
 export const MIN_COSINE = 0.3;
-/** A lexical match scoring under this share of the best one is noise (a shared common word). */
-const RELATIVE_FLOOR = 0.25;
+/**
+ * A skill is offered lexically only when its text holds at least this share of the instruction's task
+ * terms (what is to be done, not to which objects or places): an unrelated skill that merely shares
+ * "blocks" is not offered, and when nothing fits nothing is.
+ */
+export const MIN_RELEVANCE = 0.3;
 const RRF_K = 60;
 
 export interface Retrieval {
@@ -28,8 +32,7 @@ export async function retrieve(
 ): Promise<Retrieval> {
   const k = opts.k ?? DEFAULT_K;
   const lexical = bm25(instruction, entries, skillText);
-  const top = lexical[0]?.score ?? 0;
-  const lexHits = lexical.filter((r) => r.score >= top * RELATIVE_FLOOR).map((r) => r.item);
+  const lexHits = lexical.filter((r) => relevance(instruction, r.item) >= MIN_RELEVANCE).map((r) => r.item);
   if (!opts.embedder || !entries.length) return { skills: lexHits.slice(0, k), method: 'lexical' };
 
   let semHits: SkillEntry[];

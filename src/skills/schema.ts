@@ -22,7 +22,7 @@ export const SkillStats = z.strictObject({
   successes: count,
   /** Runs that called the skill and failed, or were judged not done. */
   failures: count,
-  /** Failures since the last success; at MAX_FAIL_STREAK the skill is retired. */
+  /** Failures since the last success; at MAX_FAIL_STREAK (or at the first, before any success) the skill is retired. */
   failStreak: count,
   lastUsed: date.optional(),
   /** What went wrong the last time, for people reading `wand skills show`. */

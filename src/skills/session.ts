@@ -92,6 +92,7 @@ export function openSkillSession(
 function withOffer(deps: AskDeps, offer: Offer): AskDeps {
   return {
     ...deps,
+    toolsKept: true,
     checker: offer.checker,
     world: offer.extraApi ? { ...deps.world, extraApi: offer.extraApi } : deps.world,
     ...(offer.prelude ? { prelude: offer.prelude } : {}),

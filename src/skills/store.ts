@@ -18,8 +18,11 @@ import { decide, type Decision } from './versioning.ts';
 export { DEFAULT_SKILLS_DIR };
 const INDEX = 'index.json';
 
-/** Failures in a row after which a skill is no longer offered. */
-export const MAX_FAIL_STREAK = 3;
+/**
+ * Failures in a row after which a skill is no longer offered. One that has never yet succeeded when reused
+ * is retired at its first failure: it has not earned another try.
+ */
+export const MAX_FAIL_STREAK = 2;
 
 export interface NewSkill {
   name: string;
@@ -196,7 +199,7 @@ export class SkillStore {
           e.stats.failures++;
           e.stats.failStreak++;
           if (r.failure) e.stats.lastFailure = r.failure.slice(0, 300);
-          if (e.stats.failStreak >= MAX_FAIL_STREAK) e.retired = true;
+          if (e.stats.failStreak >= MAX_FAIL_STREAK || e.stats.successes === 0) e.retired = true;
         }
         touched.push(e);
       }

@@ -1,4 +1,5 @@
 import { COLORS, type Color } from '../../primitives/schemas.ts';
+import { CORNERS as VOCABULARY_CORNERS, DIRECTIONS, type Direction, type LineOrientation, type Magnitude } from '../../primitives/tabletop/vocabulary.ts';
 
 // Attribute values split into seen and unseen, as in Code as Policies' evaluation: a model (or prompt)
 // tuned on the seen ones is measured on the unseen ones too.
@@ -15,26 +16,19 @@ export const PLACE_SPLIT: Record<Split, string[]> = {
   unseen: ['top right corner', 'bottom left corner', 'bottom side', 'right side', 'middle'],
 };
 
-export const CORNERS = ['top left corner', 'top right corner', 'bottom left corner', 'bottom right corner'];
+export const CORNERS: string[] = [...VOCABULARY_CORNERS];
 
-export type Direction = 'top' | 'bottom' | 'left' | 'right';
+export type { Direction, LineOrientation, Magnitude };
 export const DIRECTION_SPLIT: Record<Split, Direction[]> = { seen: ['top', 'left'], unseen: ['bottom', 'right'] };
-/** Unit vectors in the table frame: top = +x (away from the robot), left = +y. */
-export const DIRECTION_VECTOR: Record<Direction, { x: number; y: number }> = {
-  top: { x: 1, y: 0 },
-  bottom: { x: -1, y: 0 },
-  left: { x: 0, y: 1 },
-  right: { x: 0, y: -1 },
-};
+/** Unit vectors in the table frame (the vocabulary's): top = +x (away from the robot), left = +y. */
+export const DIRECTION_VECTOR: Record<Direction, { x: number; y: number }> = DIRECTIONS;
 
 export const ORDINAL_SPLIT: Record<Split, string[]> = { seen: ['first', 'second'], unseen: ['third'] };
 export const ORDINAL_INDEX: Record<string, number> = { first: 0, second: 1, third: 2 };
 
-export type Magnitude = 'a little' | 'a lot';
 export const MAGNITUDE_SPLIT: Record<Split, Magnitude[]> = { seen: ['a little'], unseen: ['a lot'] };
 
 export type Extreme = 'closest' | 'farthest';
 export const EXTREME_SPLIT: Record<Split, Extreme[]> = { seen: ['closest'], unseen: ['farthest'] };
 
-export type LineOrientation = 'horizontal' | 'vertical' | 'diagonal';
 export const LINE_SPLIT: Record<Split, LineOrientation[]> = { seen: ['horizontal', 'vertical'], unseen: ['diagonal'] };

@@ -15,6 +15,7 @@ import {
   type Split,
 } from './attributes.ts';
 import { layout, type SceneObject } from './layout.ts';
+import { beside, cm, minSpacing, span as range, TOLERANCE, xyDistance } from '../../primitives/tabletop/vocabulary.ts';
 import { findIn, inLine, isNear, isOn, unmoved } from './predicates.ts';
 import { pickOne, shuffle } from './rng.ts';
 
@@ -71,17 +72,9 @@ function othersStill(initial: ObjectInfo[], final: ObjectInfo[], moving: string[
 }
 
 const pos = (objs: ObjectInfo[], name: string) => findIn(objs, name).position;
-const dist = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.hypot(a.x - b.x, a.y - b.y);
+const dist = xyDistance;
 const reachable = (p: { x: number; y: number }, margin = 0.02) =>
   p.x >= WORKSPACE.x[0] + margin && p.x <= WORKSPACE.x[1] - margin && p.y >= WORKSPACE.y[0] + margin && p.y <= WORKSPACE.y[1] - margin;
-
-/** Where a block ended relative to a reference point, measured along and across a direction. */
-function relative(objs: ObjectInfo[], name: string, ref: { x: number; y: number }, dir: Direction) {
-  const p = pos(objs, name);
-  const v = DIRECTION_VECTOR[dir];
-  const d = { x: p.x - ref.x, y: p.y - ref.y };
-  return { along: d.x * v.x + d.y * v.y, across: Math.abs(d.x * v.y - d.y * v.x) };
-}
 
 const js = (v: unknown) => JSON.stringify(v);
 
@@ -111,14 +104,17 @@ function putOneOn(instruction: string, objects: SceneObject[], obj: string, targ
   };
 }
 
-const DIRECTIONAL = { along: [0.07, 0.2], across: 0.05 } as const;
-const MAGNITUDE = { 'a little': [0.05, 0.14], 'a lot': [0.15, 0.4] } as const;
+// The success texts quote the vocabulary's numbers, so the README cannot drift from the checks.
+const T = TOLERANCE;
+const ON_BLOCK = `centre within ${cm(T.onBlock)} in x-y, above it`;
+const IN_BOWL = `centre within ${cm(T.inBowl)} in x-y, above its floor`;
+const ON_PLACE = `within ${cm(T.onPosition)} in x-y of`;
 
 export const TEMPLATES: Template[] = [
   {
     id: 'pick-place-on-block',
     split: 'seen',
-    success: 'the block is on the other block (centre within 4 cm in x-y, above it); no other object moved',
+    success: `the block is on the other block (${ON_BLOCK}); no other object moved`,
     draw(random, attrs) {
       const cs = colours(random, attrs, 4);
       const [a, b] = [block(cs[0]!), block(cs[1]!)];
@@ -130,7 +126,7 @@ export const TEMPLATES: Template[] = [
   {
     id: 'block-in-bowl',
     split: 'seen',
-    success: 'the block is in the bowl (centre within 6 cm in x-y, above its floor); no other block moved',
+    success: `the block is in the bowl (${IN_BOWL}); no other block moved`,
     draw(random, attrs) {
       const cs = colours(random, attrs, 4);
       const [a, target] = [block(cs[0]!), bowl(cs[2]!)];
@@ -143,7 +139,7 @@ export const TEMPLATES: Template[] = [
   {
     id: 'all-blocks-on-place',
     split: 'seen',
-    success: 'every block is within 6 cm in x-y of the named position; the bowls did not move',
+    success: `every block is ${ON_PLACE} the named position; the bowls did not move`,
     draw(random, attrs) {
       const place = pickOne(random, PLACE_SPLIT[attrs]);
       const cs = colours(random, attrs, 4);
@@ -161,7 +157,7 @@ export const TEMPLATES: Template[] = [
   {
     id: 'blocks-in-bowl',
     split: 'seen',
-    success: 'every block is in the bowl (centre within 6 cm in x-y, above its floor)',
+    success: `every block is in the bowl (${IN_BOWL})`,
     draw(random, attrs) {
       const cs = colours(random, attrs, 4);
       const blocks = cs.slice(0, 2).map(block);
@@ -195,7 +191,7 @@ export const TEMPLATES: Template[] = [
   {
     id: 'block-direction-of-bowl',
     split: 'seen',
-    success: 'the block is 7–20 cm from the bowl centre in that direction and within 5 cm of the line through it',
+    success: `the block is ${range(T.beside)} from the bowl centre in that direction and within ${cm(T.offDirection)} of the line through it`,
     draw(random, attrs) {
       const dir = pickOne(random, DIRECTION_SPLIT[attrs]);
       const cs = colours(random, attrs, 3);
@@ -209,9 +205,9 @@ export const TEMPLATES: Template[] = [
         instruction: `Put the ${a} to the ${dir} of the ${ref}.`,
         objects,
         check: (i, f) => {
-          const r = relative(f, a, pos(i, ref), dir);
+          const r = beside(pos(f, a), pos(i, ref), dir);
           return all(
-            [r.along >= DIRECTIONAL.along[0] && r.along <= DIRECTIONAL.along[1] && r.across <= DIRECTIONAL.across, `${a} is not to the ${dir} of ${ref}`],
+            [r.holds, `${a} is not to the ${dir} of ${ref}`],
             othersStill(i, f, [a]),
           );
         },
@@ -233,7 +229,7 @@ export const TEMPLATES: Template[] = [
       const b = objects.find((o) => o.kind === 'bowl')!.position;
       const ranked = objects.filter((o) => o.kind === 'block').sort((p, q) => dist(p.position, b) - dist(q.position, b));
       if (extreme === 'farthest') ranked.reverse();
-      if (Math.abs(dist(ranked[0]!.position, b) - dist(ranked[1]!.position, b)) < 0.03) return null;
+      if (Math.abs(dist(ranked[0]!.position, b) - dist(ranked[1]!.position, b)) < T.clearMargin) return null;
       const target = block(ranked[0]!.color);
       return putOneOn(`Put the block ${extreme} to the ${ref} on the ${place}.`, objects, target, place, `${target} (the ${extreme} block) is not on the ${place}`);
     },
@@ -252,7 +248,7 @@ export const TEMPLATES: Template[] = [
       const v = DIRECTION_VECTOR[dir];
       const ranked = [...objects].sort((p, q) => q.position.x * v.x + q.position.y * v.y - (p.position.x * v.x + p.position.y * v.y));
       const proj = ranked.map((o) => o.position.x * v.x + o.position.y * v.y);
-      if (proj.some((p, k) => k > 0 && proj[k - 1]! - p < 0.03)) return null;
+      if (proj.some((p, k) => k > 0 && proj[k - 1]! - p < T.clearMargin)) return null;
       const target = block(ranked[ORDINAL_INDEX[ordinal]!]!.color);
       return putOneOn(`Put the ${ordinal} block from the ${dir} on the ${place}.`, objects, target, place, `${target} (the ${ordinal} from the ${dir}) is not on the ${place}`);
     },
@@ -260,7 +256,7 @@ export const TEMPLATES: Template[] = [
   {
     id: 'block-on-place',
     split: 'seen',
-    success: 'the block is within 6 cm in x-y of the named position; no other object moved',
+    success: `the block is ${ON_PLACE} the named position; no other object moved`,
     draw(random, attrs) {
       const place = pickOne(random, PLACE_SPLIT[attrs]);
       const cs = colours(random, attrs, 3);
@@ -273,7 +269,7 @@ export const TEMPLATES: Template[] = [
   {
     id: 'blocks-different-corners',
     split: 'unseen',
-    success: 'each block is within 6 cm in x-y of a corner, no two blocks on the same corner',
+    success: `each block is ${ON_PLACE} a corner, no two blocks on the same corner`,
     draw(random, attrs) {
       const cs = colours(random, attrs, 4);
       const blocks = cs.slice(0, 3).map(block);
@@ -310,7 +306,7 @@ export const TEMPLATES: Template[] = [
   {
     id: 'stack-on-place',
     split: 'unseen',
-    success: 'every block is within 6 cm in x-y of the named position and they form one stack (each block at least 3 cm above the one below)',
+    success: `every block is ${ON_PLACE} the named position and they form one stack (each block at least ${cm(T.stackStep)} above the one below)`,
     draw(random, attrs) {
       const place = pickOne(random, PLACE_SPLIT[attrs]);
       const cs = colours(random, attrs, 3);
@@ -324,7 +320,7 @@ export const TEMPLATES: Template[] = [
           const zs = blocks.map((b) => pos(f, b).z).sort((p, q) => p - q);
           return all(
             ...blocks.map((b): [boolean, string] => [isOn(f, b, place), `${b} is not on the ${place}`]),
-            [zs.every((z, k) => k === 0 || z - zs[k - 1]! >= 0.03), 'the blocks are not stacked on each other'],
+            [zs.every((z, k) => k === 0 || z - zs[k - 1]! >= T.stackStep), 'the blocks are not stacked on each other'],
           );
         },
         solution: blocks.map((b, k) => `putOn(${js(b)}, ${js(k === 0 ? place : blocks[k - 1])});`).join('\n'),
@@ -334,7 +330,7 @@ export const TEMPLATES: Template[] = [
   {
     id: 'block-magnitude-direction-of-bowl',
     split: 'unseen',
-    success: '"a little": 5–14 cm from the bowl centre in that direction; "a lot": 15–40 cm; within 5 cm of the line through it',
+    success: `"a little": ${range(T.magnitude['a little'])} from the bowl centre in that direction; "a lot": ${range(T.magnitude['a lot'])}; within ${cm(T.offDirection)} of the line through it`,
     draw(random, attrs) {
       const dir = pickOne(random, DIRECTION_SPLIT[attrs]);
       const magnitude = pickOne(random, MAGNITUDE_SPLIT[attrs]);
@@ -346,13 +342,12 @@ export const TEMPLATES: Template[] = [
       const v = DIRECTION_VECTOR[dir];
       const reach = magnitude === 'a lot' ? 0.2 : 0.1;
       if (!reachable({ x: b.x + reach * v.x, y: b.y + reach * v.y })) return null;
-      const [lo, hi] = MAGNITUDE[magnitude];
       return {
         instruction: `Put the ${a} ${magnitude} to the ${dir} of the ${ref}.`,
         objects,
         check: (i, f) => {
-          const r = relative(f, a, pos(i, ref), dir);
-          return all([r.along >= lo && r.along <= hi && r.across <= DIRECTIONAL.across, `${a} is not ${magnitude} to the ${dir} of ${ref} (${(r.along * 100).toFixed(1)} cm along)`]);
+          const r = beside(pos(f, a), pos(i, ref), dir, magnitude);
+          return all([r.holds, `${a} is not ${magnitude} to the ${dir} of ${ref} (${cm(r.along)} along)`]);
         },
         solution: offsetSolution(a, ref, dir, reach),
       };
@@ -361,7 +356,7 @@ export const TEMPLATES: Template[] = [
   {
     id: 'block-corner-near-bowl',
     split: 'unseen',
-    success: 'the block is within 6 cm in x-y of the corner closest (farthest) to the bowl at the start',
+    success: `the block is ${ON_PLACE} the corner closest (farthest) to the bowl at the start`,
     draw(random, attrs) {
       const extreme = pickOne(random, EXTREME_SPLIT[attrs]);
       const cs = colours(random, attrs, 3);
@@ -371,7 +366,7 @@ export const TEMPLATES: Template[] = [
       const b = objects.find((o) => o.kind === 'bowl')!.position;
       const ranked = [...CORNERS].sort((p, q) => dist(NAMED_POSITIONS[p]!, b) - dist(NAMED_POSITIONS[q]!, b));
       if (extreme === 'farthest') ranked.reverse();
-      if (Math.abs(dist(NAMED_POSITIONS[ranked[0]!]!, b) - dist(NAMED_POSITIONS[ranked[1]!]!, b)) < 0.03) return null;
+      if (Math.abs(dist(NAMED_POSITIONS[ranked[0]!]!, b) - dist(NAMED_POSITIONS[ranked[1]!]!, b)) < T.clearMargin) return null;
       const corner = ranked[0]!;
       return {
         instruction: `Put the ${a} in the corner ${extreme} to the ${ref}.`,
@@ -385,7 +380,7 @@ export const TEMPLATES: Template[] = [
     id: 'blocks-in-line',
     split: 'unseen',
     success:
-      'the blocks rest on the table at least 4.5 cm apart; horizontal = same x (±4 cm), vertical = same y (±4 cm), diagonal = within 4 cm of one slanted line',
+      `the blocks rest on the table at least ${cm(T.lineSpacing)} apart; horizontal = same x (±${cm(T.offLine)}), vertical = same y (±${cm(T.offLine)}), diagonal = within ${cm(T.offLine)} of one slanted line`,
     draw(random, attrs) {
       const orientation = pickOne(random, LINE_SPLIT[attrs]);
       const cs = colours(random, attrs, 3);
@@ -397,7 +392,7 @@ export const TEMPLATES: Template[] = [
         objects,
         check: (_i, f) => {
           const ps = blocks.map((b) => pos(f, b));
-          const spaced = ps.every((p, k) => ps.every((q, m) => m <= k || dist(p, q) >= 0.045));
+          const spaced = minSpacing(ps) >= T.lineSpacing;
           return all(
             [ps.every((p) => p.z > 0 && p.z < 0.03), 'not every block rests on the table'],
             [spaced, 'blocks are closer than 4.5 cm'],

@@ -1,11 +1,11 @@
 import type { WorldInfo } from '../../../primitives/backend.ts';
 import type { Vec3 } from '../../../primitives/schemas.ts';
-import { NAMED_POSITIONS, WORKSPACE } from '../../../primitives/tabletop/world.ts';
+import { namedPositionsFor } from '../../../primitives/tabletop/vocabulary.ts';
 import type { ArmConfig } from './config.ts';
 
 // Programs on a real arm use the simulator's conventions: the robot's base frame, but with z = 0 on the
 // table top. The config's workspace box is the program's workspace, and the named positions ("top left
-// corner", "middle") sit where they sit in the simulator's workspace, scaled to this one.
+// corner", "middle") come from it by the spatial vocabulary's rule, as the simulator's come from its own.
 
 export class TableFrame {
   readonly bounds: WorldInfo['bounds'];
@@ -15,11 +15,7 @@ export class TableFrame {
     const { x, y, z } = config.workspace;
     const tz = config.table.z;
     this.bounds = { x: [x[0], x[1]], y: [y[0], y[1]], z: [z[0] - tz, z[1] - tz] };
-    const scale = (v: number, from: readonly [number, number], to: readonly [number, number]) =>
-      Math.round((to[0] + ((v - from[0]) / (from[1] - from[0])) * (to[1] - to[0])) * 1e4) / 1e4;
-    this.namedPositions = Object.fromEntries(
-      Object.entries(NAMED_POSITIONS).map(([name, p]) => [name, { x: scale(p.x, WORKSPACE.x, x), y: scale(p.y, WORKSPACE.y, y), z: 0 }]),
-    );
+    this.namedPositions = namedPositionsFor(this.bounds);
   }
 
   /** Base frame → table coordinates. */

@@ -1,5 +1,6 @@
 import type { ErrorInfo } from '../../core/errors.ts';
 import type { CallRecord, RunEvent, RunSummary, ServerMessage } from '../protocol.ts';
+import { cm } from '../../../primitives/tabletop/vocabulary.ts';
 import { el } from './dom.ts';
 import { programBlock } from './highlight.ts';
 
@@ -174,6 +175,9 @@ export class Rounds {
       this.line(card, round, el('div', { class: `say${kind}`, text: `💬 ${tag}${event.text}` }));
     } else if (event.type === 'progress') {
       this.line(card, round, el('div', { class: `output${kind}`, text: `${tag}… ${event.primitive}: ${event.text}` }));
+    } else if (event.type === 'note') {
+      // Said before the arm moves (a crowded target): a fact, not a failure.
+      this.line(card, round, el('div', { class: `note${kind}`, text: `${tag}${event.text}` }));
     }
   }
 
@@ -183,7 +187,9 @@ export class Rounds {
     card.pendingCall = null;
     const where = record.line !== undefined ? `line ${record.line}: ` : '';
     node.className = `call ${record.ok ? 'ok' : 'fail'}${rehearsal ? ' rehearsal' : ''}`;
-    node.textContent = `${record.ok ? '✓' : '✗'} ${rehearsal ? REHEARSAL_TAG : ''}${where}${record.primitive}(${fmtArgs(record.args)})  ${record.ms.toFixed(0)} ms${record.ok ? '' : ` — ${record.error ?? ''}`}`;
+    const pushed = (record.pushed ?? []).map((p) => `pushed the ${p.object} ${cm(p.distance)}`);
+    const facts = pushed.length ? ` (${pushed.join('; ')})` : '';
+    node.textContent = `${record.ok ? '✓' : '✗'} ${rehearsal ? REHEARSAL_TAG : ''}${where}${record.primitive}(${fmtArgs(record.args)})  ${record.ms.toFixed(0)} ms${facts}${record.ok ? '' : ` — ${record.error ?? ''}`}`;
   }
 
   private result(card: Card, round: number | undefined, result: RunSummary): void {
