@@ -125,9 +125,11 @@ describe('wand ask --llm manual with a reply too large to check', () => {
     const r = await measured(['ask', 'add up', '--llm', 'manual', '--rounds', '2', '--no-verify', '--json'], { cwd, stdin });
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.rounds[0]).toMatchObject({ result: null, check: { ok: false, diagnostics: [{ line: 0, source: 'limit' }] } });
-    expect(out.rounds[0].check.diagnostics[0].message).toMatch(/^the program is too large to check \(100,00\d characters; at most 100,000\)/);
-    expect(out.rounds[1]).toMatchObject({ check: { ok: true }, result: { ok: true, output: ['2'] } });
+    // A draft that fails the checks goes back at once as a fix-up of the same round: nothing ran for it.
+    expect(out.rounds).toHaveLength(1);
+    expect(out.rounds[0].fixups[0]).toMatchObject({ check: { ok: false, diagnostics: [{ line: 0, source: 'limit' }] } });
+    expect(out.rounds[0].fixups[0].check.diagnostics[0].message).toMatch(/^the program is too large to check \(100,00\d characters; at most 100,000\)/);
+    expect(out.rounds[0]).toMatchObject({ check: { ok: true }, result: { ok: true, output: ['2'] } });
     // The second prompt told the model, and carried its huge reply only as a preview.
     expect(r.stderr).toMatch(/too large to check/);
     const { entries, torn } = readTranscript(join(cwd, out.transcript));
@@ -182,13 +184,13 @@ describe('skills named after the API', () => {
     expect(new SkillStore(join(dir, 'lib')).read().skills.map((s) => s.name)).toEqual(['lineUp']);
   });
 
-  it('are refused at promotion, even from a verified run', async () => {
+  it('are refused at promotion, even from a run the benchmark predicate passed', async () => {
     const store = new SkillStore(join(tmp(), 'lib'));
     const program = "/** Tells the person nothing. */\nfunction say(text) {}\n\n/** Stacks the first block on the middle. */\nfunction stackFirst() { putOn(getObjectNames()[0], 'middle'); }\nstackFirst();\nsay('done');\n";
     const outcome = {
       ok: true,
       instruction: 'stack',
-      rounds: [{ program, check: { ok: true, diagnostics: [] }, result: null, verdict: { done: true, critique: '' } }],
+      rounds: [{ program, check: { ok: true, diagnostics: [] }, result: null, verdict: { done: true, critique: '', by: 'predicate' } }],
       final: null,
       usage: { promptTokens: 0, completionTokens: 0, requests: 1 },
       stopped: 'done',

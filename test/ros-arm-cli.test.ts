@@ -141,7 +141,7 @@ describe('wand ask --backend ros --profile arm', () => {
       expect(out).toMatchObject({ ok: true, final: { ok: true, rehearsal: { ok: true } } });
       expect(out.final.output[0]).toMatch(/red block/);
       const system = model.chats()[0]!.body.messages[0].content as string;
-      expect(system).toMatch(/The arm reaches x 0.25..0.75, y -0.3..0.3, z 0..0.5/);
+      expect(system).toMatch(/Reach: x 0.25..0.75, y -0.3..0.3, z 0..0.5/);
       expect(Math.abs(arm.toolPoint().z - 0.25)).toBeLessThan(0.01);
     } finally {
       await model.close();

@@ -19,7 +19,7 @@ export function callLine(c: CallRecord, withTime: boolean): string {
   const time = withTime ? `  ${c.ms.toFixed(1)} ms` : '';
   const facts = callFacts(c);
   const said = facts.length ? ` (${facts.join('; ')})` : '';
-  return `  ${c.ok ? '✓' : '✗'} ${where}${c.primitive}(${args})${time}${said}${c.ok ? '' : `${withTime ? '  ' : ' '}— ${c.error}`}`;
+  return `  ${c.ok ? '✓' : '✗'} ${where}${c.primitive}(${args})${said}${time}${c.ok ? '' : `${withTime ? '  ' : ' '}— ${c.error}`}`;
 }
 
 /** The human-readable `wand run` report: calls, messages, outcome, final positions. */
