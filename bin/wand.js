@@ -1,6 +1,20 @@
 #!/usr/bin/env node
-// Wand's sources are TypeScript run through tsx, so `npx wand` works right after `npm ci` with no build step.
-import { register } from 'tsx/esm/api';
+// Runs the bundled command line (see bundle.js), rebuilding it first when a source is newer. If it cannot be
+// built (a syntax error being fixed, a read-only checkout), the sources run through tsx instead, as before.
+import { buildBundle, freshBundle } from './bundle.js';
 
-register();
-await import('../src/cli/main.ts');
+let entry = freshBundle();
+if (!entry) {
+  try {
+    entry = await buildBundle();
+  } catch {
+    entry = null;
+  }
+}
+if (entry) {
+  await import(entry);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/main.ts');
+}
