@@ -35,7 +35,15 @@ async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  return mod.main(rest);
+  // Node blocks its main thread on every pending V8 background task whenever the event loop is momentarily
+  // empty (NodePlatform::DrainTasks), e.g. while awaiting a WebAssembly compile. Optimising rapier's 350 kB
+  // step function takes such a task over a second, so without a live handle a run would stall on it.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  try {
+    return await mod.main(rest);
+  } finally {
+    clearInterval(keepAlive);
+  }
 }
 
 main(process.argv.slice(2)).then(

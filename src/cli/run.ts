@@ -8,6 +8,7 @@ import { APPROVE_FLAG, APPROVE_USAGE, approverFor } from './approval.ts';
 import { readProgram } from './program-source.ts';
 import { abortOnSignals } from './signals.ts';
 import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
+import { preferBaselineWasm } from './wasm-tier.ts';
 
 const USAGE = `Usage: wand run FILE|- [options]
 
@@ -21,6 +22,7 @@ ${APPROVE_USAGE}
 Exit code: 0 when the program completed, 1 when it failed, 2 for usage errors.`;
 
 export async function main(argv: string[]): Promise<number> {
+  preferBaselineWasm();
   const { values, positionals } = parseCommandLine(
     argv,
     { ...BACKEND_FLAGS, ...APPROVE_FLAG, timeout: { type: 'string' }, json: { type: 'boolean' } },
