@@ -22,6 +22,8 @@ const ENTRIES = ['src/cli/main.ts', 'src/select/sim-worker-main.ts'];
 // Builds another process may still be loading chunks from are kept this long.
 const KEEP_OLD_BUILDS_MS = 10 * 60_000;
 
+const EXTERNAL = ['typescript', 'esbuild', 'tsx', '@jitl/*', 'quickjs-emscripten-core', 'bufferutil', 'utf-8-validate'];
+
 /** Files read when building that are not modules of the bundle: this script and the package's settings. */
 const BUILD_INPUTS = ['bin/bundle.js', 'package.json', 'tsconfig.json'];
 
@@ -85,7 +87,11 @@ export async function buildBundle() {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // npm packages are bundled too (Node's ESM loader costs ~1 ms per file, and zod alone has dozens), except
+    // those that find files beside themselves at run time or are only ever loaded on demand and large.
+    external: EXTERNAL,
+    // CommonJS packages (ws, sucrase) require() Node's modules, which an ES module must be given.
+    banner: { js: "import { createRequire as wandRequire } from 'node:module'; const require = wandRequire(import.meta.url);" },
     outdir: staging,
     entryNames: '[name]',
     chunkNames: 'chunk-[hash]',
@@ -95,7 +101,8 @@ export async function buildBundle() {
     plugins: [sourceUrls(staging)],
   });
   // The staging directory and the final one are siblings, so relative source URLs hold in both.
-  const inputs = [...Object.keys(result.metafile.inputs), ...BUILD_INPUTS];
+  // A package's files change together (npm replaces the package), so its package.json stands for them.
+  const inputs = [...new Set([...Object.keys(result.metafile.inputs).map(packageManifest), ...BUILD_INPUTS])];
   const hash = createHash('sha256');
   for (const file of readdirSync(staging).sort()) hash.update(file).update(readFileSync(join(staging, file)));
   const id = `build-${hash.digest('hex').slice(0, 12)}`;
@@ -110,6 +117,12 @@ export async function buildBundle() {
   renameSync(tmp, MANIFEST);
   removeOldBuilds(id);
   return pathToFileURL(join(final, 'main.js')).href;
+}
+
+/** @param {string} input a path relative to the root, as esbuild names it */
+function packageManifest(input) {
+  const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+  return m ? `${m[1]}/package.json` : input;
 }
 
 /** @param {string} keep */
