@@ -2,8 +2,6 @@ import type { Backend } from '../../primitives/backend.ts';
 import type { Primitive } from '../../primitives/define.ts';
 import { primitivesFor } from '../../primitives/index.ts';
 import { WandError } from '../core/errors.ts';
-import { createTabletopSim } from '../../sim/tabletop/sim.ts';
-import { loadSceneFile, randomScene } from '../../sim/tabletop/scene.ts';
 import type { BackendOptions } from './options.ts';
 
 export interface OpenBackend {
@@ -16,17 +14,22 @@ export interface OpenBackend {
 /** A fresh simulated world for the options (a robot backend is opened by the ROS module). */
 export async function openSimulator(opts: BackendOptions): Promise<OpenBackend> {
   if (opts.world === 'tabletop') {
+    // Loaded on demand like the mobile world's: rapier is 4 MB of JavaScript that a robot run never needs.
+    const [{ createTabletopSim }, { loadSceneFile, randomScene }] = await Promise.all([
+      import('../../sim/tabletop/sim.ts'),
+      import('../../sim/tabletop/scene.ts'),
+    ]);
     const scene = opts.scenePath ? await loadSceneFile(opts.scenePath) : randomScene(opts.seed, { blocks: opts.blocks, bowls: opts.bowls });
     const backend = await createTabletopSim(scene);
     const label = `simulator (tabletop, ${opts.scenePath ? `scene ${opts.scenePath}` : `seed ${opts.seed}`})`;
     return { backend, primitives: primitivesFor('tabletop'), label };
   }
   if (opts.world === 'mobile') {
-    // The mobile sim only needs the config's safety part; the ROS interfaces in it are ignored here.
+    // The robot's envelope and named places; the ROS interfaces in the config are ignored here.
     const { loadRobotConfig } = await import('../ros/config.ts');
     const { createMobileSim } = await import('../../sim/mobile/sim.ts');
     const config = opts.configPath ? await loadRobotConfig(opts.configPath) : undefined;
-    const backend = createMobileSim({ safety: config });
+    const backend = createMobileSim({ safety: config, places: config?.places });
     return { backend, primitives: primitivesFor('mobile'), label: `simulator (mobile room${opts.configPath ? `, config ${opts.configPath}` : ''})` };
   }
   throw new WandError('usage', `the "${opts.world}" world is not available`);
