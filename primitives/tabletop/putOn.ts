@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { WandError } from '../../src/core/errors.ts';
 import type { TabletopBackend } from '../backend.ts';
 import { definePrimitive, type PrimitiveContext } from '../define.ts';
 import { Name } from '../schemas.ts';
+import { findObject } from './lookup.ts';
 import { pickObject } from './pick.ts';
 import { Target, placeHeld, requireTargetInWorkspace, resolveTarget } from './place.ts';
 
@@ -12,7 +14,12 @@ export default definePrimitive({
   returns: z.void(),
   async run(ctx: PrimitiveContext<TabletopBackend>, { object, target }) {
     // Check the target before picking, so a bad target moves nothing.
-    requireTargetInWorkspace(resolveTarget(ctx.backend, target, 'putOn'), target, 'putOn');
+    const goal = resolveTarget(ctx.backend, target, 'putOn');
+    requireTargetInWorkspace(goal, target, 'putOn');
+    const picked = findObject(ctx.backend, object, 'putOn').name;
+    if (goal.object === picked) {
+      throw new WandError('validation', `putOn: cannot put "${picked}" on itself; nothing moved`, { primitive: 'putOn' });
+    }
     await pickObject(ctx, object, 'putOn');
     await placeHeld(ctx, target, 'putOn');
   },
