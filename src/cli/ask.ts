@@ -42,7 +42,8 @@ ${SKILLS_USAGE}
 ${MODEL_ENV_USAGE}
 ${EMBEDDINGS_ENV_USAGE}
 
-Exit code: 0 when done, 1 when not done or failed, 2 for usage errors, 130 when stopped by Ctrl-C.
+Exit code: 0 when done, 1 when not done or failed, 2 for usage errors (also standard input ending before a
+reply with --llm manual), 130 when stopped by Ctrl-C.
 Every session is saved as JSON Lines under .wand/sessions/.`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -135,7 +136,7 @@ export async function main(argv: string[]): Promise<number> {
       if (!json) learned?.lines.forEach((l) => write(l));
       write(json ? JSON.stringify(jsonOutcome(outcome, transcript.displayPath, learned?.json)) : outcomeText(outcome, transcript.displayPath));
       if (!outcome.ok) {
-        code = outcome.stopped === 'aborted' ? 130 : 1;
+        code = outcome.stopped === 'aborted' ? 130 : outcome.error?.kind === 'usage' ? 2 : 1;
         // A robot should not go on to a follow-up whose premise failed.
         break;
       }
