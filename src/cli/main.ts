@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { UsageError, exitWithError } from './usage.ts';
 
 // One module per command, loaded on demand so `wand run` does not pay for the model client or the server.
@@ -11,7 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main(arg
 
 function help(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  wand ${name.padEnd(7)} ${c.summary}`);
-  return `Usage: wand <command> [options]\n\n${lines.join('\n')}\n\nRun "wand <command> --help" for the options of a command.`;
+  return `Usage: wand <command> [options]\n\n${lines.join('\n')}\n\nRun "wand <command> --help" for the options of a command, "wand --version" for the version.`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -22,6 +23,11 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(help() + '\n');
+    return 0;
+  }
+  if (command === '--version' || command === '-V' || command === 'version') {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`wand ${version} (Node.js ${process.versions.node})\n`);
     return 0;
   }
   const entry = COMMANDS[command];
