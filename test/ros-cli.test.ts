@@ -190,6 +190,27 @@ describe('wand run --backend ros', () => {
     expect(bridge.publishes('/cmd_vel').filter((f) => f.t > zero.t && f.frame.msg.linear.x !== 0)).toEqual([]);
   });
 
+  it('Ctrl-C while it is still connecting ends at once with one JSON result, and the robot never moves', async () => {
+    // Without odometry Wand waits for it after connecting (3 s): the Ctrl-C lands in the middle of start-up.
+    bridge.stopOdometry();
+    try {
+      const before = moving().length;
+      const clients = bridge.clientCount();
+      const { child, done } = start(`drive(0.5);`);
+      await until(() => bridge.clientCount() >= clients + 2);
+      child.kill('SIGINT');
+      const r = await done;
+      expect(r.code).toBe(1);
+      expect(r.stdout.trim().split('\n')).toHaveLength(1);
+      // Had the Ctrl-C been ignored, this would be the missing odometry's connection error.
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { kind: 'aborted', message: 'stopped by Ctrl-C' }, calls: [], output: [] });
+      expect(moving().length).toBe(before);
+      await until(() => bridge.clientCount() === clients); // and it hung up
+    } finally {
+      bridge.resumeOdometry();
+    }
+  });
+
   it('a lost connection mid-motion aborts the program with kind connection', async () => {
     const before = moving().length;
     const { done } = start(`drive(1.5);\nprint("never");`, ['--no-rehearse']);

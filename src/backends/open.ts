@@ -1,7 +1,7 @@
 import type { Backend } from '../../primitives/backend.ts';
 import type { Primitive } from '../../primitives/define.ts';
 import { primitivesFor } from '../../primitives/index.ts';
-import { WandError } from '../core/errors.ts';
+import { WandError, throwIfAborted } from '../core/errors.ts';
 import type { BackendOptions } from './options.ts';
 
 export interface OpenBackend {
@@ -35,12 +35,21 @@ export async function openSimulator(opts: BackendOptions): Promise<OpenBackend> 
   throw new WandError('usage', `the "${opts.world}" world is not available`);
 }
 
-/** The target a command runs on: the simulator, or (with --backend ros) the robot. */
-export async function openBackend(opts: BackendOptions): Promise<OpenBackend> {
+/**
+ * The target a command runs on: the simulator, or (with --backend ros) the robot. An abort (Ctrl-C) while
+ * it opens ends the attempt at once, closes what was opened and rejects with the abort's error.
+ */
+export async function openBackend(opts: BackendOptions, signal?: AbortSignal): Promise<OpenBackend> {
+  throwIfAborted(signal);
   if (opts.backend === 'ros') {
     // Loaded on demand: the simulator path never pays for roslib and ws.
     const { openRosRobot } = await import('../ros/open.ts');
-    return openRosRobot(opts);
+    return openRosRobot(opts, signal);
   }
-  return openSimulator(opts);
+  const opened = await openSimulator(opts);
+  if (signal?.aborted) {
+    await opened.backend.dispose();
+    throwIfAborted(signal);
+  }
+  return opened;
 }

@@ -15,7 +15,7 @@ import { AskSession } from '../model/session.ts';
 import { Transcript, recordEvent } from '../model/transcript.ts';
 import { EMBEDDINGS_ENV_USAGE, SKILLS_FLAGS, SKILLS_USAGE, skillsChoiceFrom } from '../skills/options.ts';
 import type { SkillsJson } from '../skills/session.ts';
-import { abortOnSignals } from './signals.ts';
+import { abortOnSignals, type SignalStop } from './signals.ts';
 import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
 
 const USAGE = `Usage: wand ask "INSTRUCTION" ["FOLLOW-UP" ...] [options]
@@ -46,7 +46,7 @@ Exit code: 0 when done, 1 when not done or failed, 2 for usage errors (also stan
 reply with --llm manual), 130 when stopped by Ctrl-C.
 Every session is saved as JSON Lines under .wand/sessions/.`;
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], stop: SignalStop = abortOnSignals()): Promise<number> {
   const { values, positionals } = parseCommandLine(
     argv,
     {
@@ -85,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
 
   // Loaded on demand: the simulator (rapier) and the sandbox are only paid for once the model is configured.
   const [{ openBackend }, { executeProgram }] = await Promise.all([import('../backends/open.ts'), import('../run/execute.ts')]);
-  const opened = await openBackend(options);
+  const opened = await openBackend(options, stop.signal);
   // Candidate workers start warming now, while the first request is out.
   const pool = samples > 1 ? await import('../select/pool.ts').then((m) => new m.SimPool({ size: Math.min(samples, m.defaultPoolSize()) })) : undefined;
   void pool?.warm().catch(() => {});
@@ -99,7 +99,6 @@ export async function main(argv: string[]): Promise<number> {
   transcript.write({ type: 'session', model: model.label, target: opened.label, world: options.world, rounds, verify: !values['no-verify'], samples });
   const session = new AskSession();
   const skills = skillsChoice ? (await import('../skills/session.ts')).openSkillSession(skillsChoice, opened, options, { env: process.env, transcript }) : null;
-  const stop = abortOnSignals();
   const write = (text: string) => process.stdout.write(text + '\n');
   let warmed = false;
   /** Progress lines about the instruction's skills, shown right under it. */

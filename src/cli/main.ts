@@ -1,10 +1,18 @@
 import { readFileSync } from 'node:fs';
+import { abortOnSignals, type SignalStop } from './signals.ts';
 import { UsageError, exitWithError } from './usage.ts';
 
+interface Command {
+  summary: string;
+  load: () => Promise<{ main(argv: string[], stop?: SignalStop): Promise<number> }>;
+  /** Ctrl-C stops its work (and with --json still yields a result): listen from the first moment, before it loads. */
+  stoppable?: boolean;
+}
+
 // One module per command, loaded on demand so `wand run` does not pay for the model client or the server.
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> }> = {
-  run: { summary: 'run a program against the simulator or a robot', load: () => import('./run.ts') },
-  ask: { summary: 'have a language model write, check and correct a program', load: () => import('./ask.ts') },
+const COMMANDS: Record<string, Command> = {
+  run: { summary: 'run a program against the simulator or a robot', load: () => import('./run.ts'), stoppable: true },
+  ask: { summary: 'have a language model write, check and correct a program', load: () => import('./ask.ts'), stoppable: true },
   serve: { summary: 'open a browser session (live view, instruction box, editor, e-stop)', load: () => import('./serve.ts') },
   skills: { summary: 'list, show, remove, export or import stored skills', load: () => import('./skills.ts') },
   bench: { summary: 'measure task success on a benchmark suite', load: () => import('./bench.ts') },
@@ -32,10 +40,12 @@ async function main(argv: string[]): Promise<number> {
   }
   const entry = COMMANDS[command];
   if (!entry) throw new UsageError(`unknown command "${command}"\n\n${help()}`);
+  const stop = entry.stoppable ? abortOnSignals() : undefined;
   let mod;
   try {
     mod = await entry.load();
   } catch (err) {
+    stop?.dispose();
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes(`/cli/${command}.ts`)) {
       throw new UsageError(`"wand ${command}" is not available in this version`);
     }
@@ -46,8 +56,9 @@ async function main(argv: string[]): Promise<number> {
   // step function takes such a task over a second, so without a live handle a run would stall on it.
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
-    return await mod.main(rest);
+    return await mod.main(rest, stop);
   } finally {
+    stop?.dispose();
     clearInterval(keepAlive);
   }
 }

@@ -2,11 +2,12 @@ import { openBackend } from '../backends/open.ts';
 import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/options.ts';
 import { formatReport, rehearsalText } from '../run/report.ts';
 import { UNREACHED, executeProgram, notStarted } from '../run/execute.ts';
-import { WandError } from '../core/errors.ts';
+import { warmUp } from '../sandbox/index.ts';
+import { WandError, throwIfAborted } from '../core/errors.ts';
 import { LineReader } from '../core/line-reader.ts';
 import { APPROVE_FLAG, APPROVE_USAGE, approverFor } from './approval.ts';
 import { readProgram } from './program-source.ts';
-import { abortOnSignals } from './signals.ts';
+import { abortOnSignals, type SignalStop } from './signals.ts';
 import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
 import { preferBaselineWasm } from './wasm-tier.ts';
 
@@ -21,7 +22,15 @@ ${APPROVE_USAGE}
 
 Exit code: 0 when the program completed, 1 when it failed, 2 for usage errors.`;
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], stop: SignalStop = abortOnSignals()): Promise<number> {
+  try {
+    return await runCommand(argv, stop.signal);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function runCommand(argv: string[], signal: AbortSignal): Promise<number> {
   preferBaselineWasm();
   const { values, positionals } = parseCommandLine(
     argv,
@@ -36,24 +45,28 @@ export async function main(argv: string[]): Promise<number> {
   }
   const stdin = new LineReader(process.stdin);
   const approve = approverFor(Boolean(values.approve), options, stdin);
-  const source = await readProgram(positionals[0]!);
   const started = performance.now();
+  let source: string;
   let target;
   try {
-    target = await openBackend(options);
+    source = await untilAborted(readProgram(positionals[0]!), signal);
+    // The sandbox worker starts while the world is built or the robot connects.
+    void warmUp().catch(() => {});
+    target = await openBackend(options, signal);
   } catch (err) {
-    // With --json a robot that cannot be reached is still one result object, so tools can read why.
-    if (!values.json || !(err instanceof WandError) || err.kind !== 'connection') throw err;
+    // With --json a robot that cannot be reached, or a Ctrl-C before the program started, is still one
+    // result object, so tools can read why.
+    if (!values.json || !(err instanceof WandError) || (err.kind !== 'connection' && err.kind !== 'aborted')) throw err;
     process.stdout.write(JSON.stringify(notStarted(err.toInfo(), UNREACHED, started)) + '\n');
+    stdin.close();
     return 1;
   }
-  const stop = abortOnSignals();
   try {
     const result = await executeProgram({
       source,
       target,
       limits: timeoutS ? { timeoutMs: timeoutS * 1000 } : undefined,
-      signal: stop.signal,
+      signal,
       rehearse: options.rehearse,
       approve,
     });
@@ -61,9 +74,24 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(report + '\n');
     return result.ok ? 0 : 1;
   } finally {
-    stop.dispose();
     stdin.close();
     // Closes robot connections too (after a last zero command), so the process can exit.
     await target.backend.dispose();
   }
+}
+
+/** The promise's value, or the abort's error as soon as Ctrl-C comes (reading a program typed at the terminal). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  throwIfAborted(signal);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      try {
+        throwIfAborted(signal);
+      } catch (err) {
+        reject(err);
+      }
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -4,7 +4,7 @@ import { scanSectors } from '../../primitives/mobile/sectors.ts';
 import type { Pose2D, ScanSectors } from '../../primitives/schemas.ts';
 import { MobileSim } from '../../sim/mobile/sim.ts';
 import { ROBOT_RADIUS, openFloor, type Post } from '../../sim/mobile/room.ts';
-import { WandError } from '../core/errors.ts';
+import { WandError, throwIfAborted } from '../core/errors.ts';
 import { SAFETY_DEFAULTS } from '../safety/config.ts';
 import { MotionController, abortError, type BaseIO } from '../safety/controller.ts';
 import { Envelope, type HasEnvelope } from '../safety/envelope.ts';
@@ -26,6 +26,8 @@ export interface RosRobotOptions {
   firstOdomTimeoutMs?: number;
   serviceTimeoutMs?: number;
   link?: LinkOptions;
+  /** Ends connecting (Ctrl-C while starting up): the links close and open() rejects with the abort's error. */
+  signal?: AbortSignal;
 }
 
 /** A zero command must leave the process within this time of halt(). */
@@ -89,12 +91,20 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
   }
 
   static async open(opts: RosRobotOptions): Promise<RosMobileBackend> {
+    throwIfAborted(opts.signal);
     const b = new RosMobileBackend(opts);
+    // Disposing closes the links, which fails a pending connect at once; the waits below check `disposed`.
+    const onAbort = () => void b.dispose();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await b.start();
+      throwIfAborted(opts.signal);
     } catch (err) {
       await b.dispose();
+      throwIfAborted(opts.signal);
       throw err;
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
     }
     return b;
   }
@@ -107,6 +117,7 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
     await this.firstOdometry(this.opts.firstOdomTimeoutMs ?? 3000);
     // The laser is optional: give it a moment, so scan() and the rehearsal know whether there is one.
     if (this.opts.config.topics.scan) await this.until(() => !!this.telemetry.laser, 1000);
+    if (this.disposed) throw new WandError('aborted', 'stopped while connecting to the robot');
     // The geofence is fixed once, around where the robot was when Wand connected (unless the config places it).
     this.envelopeValue = Envelope.from(this.opts.config, this.telemetry.pose!);
     this.controllerValue = new MotionController(this.io, this.envelopeValue);
@@ -129,7 +140,7 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
   private async until(ok: () => boolean, timeoutMs: number): Promise<boolean> {
     const end = performance.now() + timeoutMs;
     while (!ok()) {
-      if (performance.now() > end) return false;
+      if (performance.now() > end || this.disposed) return false;
       await new Promise((r) => setTimeout(r, 10));
     }
     return true;
