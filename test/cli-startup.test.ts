@@ -1,0 +1,129 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, statSync, utimesSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildBundle, freshBundle } from '../bin/bundle.js';
+import { ROOT, wand } from './helpers/cli.ts';
+import { sceneFile } from './helpers/tabletop.ts';
+
+// What a user feels before and around their program: the bundle the CLI runs from, the time budget that is
+// the program's own, and the small contracts of the command line (version, reports, exit codes).
+
+/** Processes that keep every core busy, as on the shared machines this must pass on; stopped by the caller. */
+function cpuBurners(n = availableParallelism() + 1): ChildProcess[] {
+  return Array.from({ length: n }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+}
+
+describe('the bundle the CLI runs from', () => {
+  it('lists the sources it was built from, and a source newer than the build makes wand rebuild before running', async () => {
+    if (!freshBundle()) await buildBundle();
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'dist/manifest.json'), 'utf8'));
+    expect(manifest.inputs).toEqual(expect.arrayContaining(['src/cli/main.ts', 'src/sandbox/run.ts', 'primitives/index.ts', 'bin/bundle.js']));
+    // A package stands for its files by its package.json.
+    expect(manifest.inputs).toContain('node_modules/zod/package.json');
+    expect(manifest.inputs.filter((f: string) => f.startsWith('node_modules/zod/') && f !== 'node_modules/zod/package.json')).toEqual([]);
+
+    const source = join(ROOT, 'src/cli/usage.ts');
+    const { atime, mtime } = statSync(source);
+    try {
+      utimesSync(source, atime, new Date()); // as if just edited
+      await new Promise((r) => setTimeout(r, 20));
+      expect(freshBundle()).toBeNull();
+      const r = await wand(['--version']);
+      expect(r.code).toBe(0);
+      expect(freshBundle()).toMatch(/^file:.*\/dist\/build-[0-9a-f]+\/main\.js$/);
+    } finally {
+      utimesSync(source, atime, mtime);
+    }
+  });
+});
+
+describe('--timeout is the program\'s own time', () => {
+  it('print(1) with --timeout 0.2 succeeds while every core is busy (start-up is not counted)', async () => {
+    const burners = cpuBurners();
+    try {
+      for (const args of [['--json'], ['--world', 'mobile', '--json']]) {
+        const r = await wand(['run', '-', '--timeout', '0.2', ...args], { stdin: 'print(1)' });
+        expect(r.stderr).toBe('');
+        const result = JSON.parse(r.stdout);
+        expect(result).toMatchObject({ ok: true, error: null, output: ['1'] });
+        expect(r.code).toBe(0);
+      }
+    } finally {
+      for (const b of burners) b.kill();
+    }
+  });
+
+  it('still ends a program that computes past its budget', async () => {
+    const r = await wand(['run', '-', '--timeout', '0.3', '--json'], { stdin: 'print(1);\nwhile (true) {}' });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, output: ['1'], error: { kind: 'timeout' } });
+  });
+});
+
+describe('the command line', () => {
+  it('wand --version names the version in package.json', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const r = await wand([flag]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^wand ${version.replace(/\./g, '\\.')} `));
+    }
+  });
+
+  it('every option a command lists in its --help is in the README', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const command of ['run', 'ask', 'serve', 'bench', 'skills']) {
+      const r = await wand([command, '--help']);
+      expect(r.code).toBe(0);
+      const flags = [...new Set(r.stdout.match(/--[a-z][a-z-]+/g))];
+      expect(flags.length).toBeGreaterThan(0);
+      expect(flags.filter((f) => !new RegExp(`${f}\\b`).test(readme)), `wand ${command} --help`).toEqual([]);
+    }
+  });
+
+  it('a syntax error is reported with its line once, and no world report follows a program that never ran', async () => {
+    const r = await wand(['run', '-'], { stdin: 'print(1);\nconst x = ;' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Outcome: FAILED (syntax, line 2): Unexpected token at column 11');
+    expect(r.stdout.match(/line 2/g)).toHaveLength(1);
+    expect(r.stdout).not.toContain('Final positions');
+    expect(r.stdout).not.toContain('Holding');
+  });
+
+  it('the mobile report shows the pose and does not talk about holding anything', async () => {
+    const r = await wand(['run', '-', '--world', 'mobile'], { stdin: 'drive(0.2)' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Robot pose: \{"x":0\.\d+,"y":0,"yaw":0\}/);
+    expect(r.stdout).not.toContain('Holding');
+    const tabletop = await wand(['run', '-'], { stdin: 'print(1)' });
+    expect(tabletop.stdout).toContain('Holding: nothing');
+  });
+
+  it('--world mobile --config FILE gives the simulator the config\'s named places', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wand-places-'));
+    const config = join(dir, 'robot.json');
+    writeFileSync(config, JSON.stringify({ places: { dock: [1, 0.5] } }));
+    const r = await wand(['run', '-', '--world', 'mobile', '--config', config, '--json'], { stdin: "goTo('dock');\nprint(getPose());" });
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.world.namedPositions).toEqual({ dock: { x: 1, y: 0.5, z: 0 } });
+    expect(result.state.robot.pose.x).toBeCloseTo(1, 1);
+    expect(result.state.robot.pose.y).toBeCloseTo(0.5, 1);
+    // The room's own places are not the robot's.
+    const door = await wand(['run', '-', '--world', 'mobile', '--config', config, '--json'], { stdin: "goTo('door');" });
+    expect(JSON.parse(door.stdout).error).toMatchObject({ kind: 'unknown_object', message: expect.stringContaining('known places: "dock"') });
+  });
+
+  it('putOn of an object onto itself fails before anything moves', async () => {
+    const scene = sceneFile([{ kind: 'block', color: 'red', position: { x: 0.4, y: 0.1 } }]);
+    const before = JSON.parse((await wand(['run', '-', '--scene', scene, '--json'], { stdin: 'print(1)' })).stdout).state;
+    const r = await wand(['run', '-', '--scene', scene, '--json'], { stdin: "putOn('red block', 'red block');" });
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(result.error).toMatchObject({ kind: 'validation', primitive: 'putOn', line: 1 });
+    expect(result.simTimeS).toBe(0);
+    expect(result.state).toEqual(before);
+  });
+});
