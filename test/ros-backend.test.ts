@@ -103,7 +103,8 @@ describe('ROS backend over rosbridge', () => {
     const err = await rejection(drive);
     expect(err.kind).toBe('safety');
     expect(err.message).toMatch(/odometry .* stale/);
-    expect(performance.now() - stoppedAt).toBeLessThan(300 + 200);
+    // Generous (the watchdog's own bound is pinned on a fake clock in safety-clocks.test.ts; figures in bench/ros.ts).
+    expect(performance.now() - stoppedAt).toBeLessThan(2000);
     expect(program.aborted).toBe(true);
     await sleep(50);
     expect(cmds(bridge).at(-1)).toMatchObject({ linear: 0, angular: 0 });
@@ -126,7 +127,7 @@ describe('ROS backend over rosbridge', () => {
     const err = await rejection(drive);
     expect(err.kind).toBe('connection');
     expect(err.message).toMatch(/lost the (commands|telemetry) connection to rosbridge/);
-    expect(performance.now() - lostAt).toBeLessThan(100);
+    expect(performance.now() - lostAt).toBeLessThan(1000); // a hang guard; the real figure is in bench/ros.ts
     expect(program.aborted).toBe(true);
     expect((program.reason as WandError).kind).toBe('connection');
   });
@@ -201,7 +202,9 @@ describe('ROS backend over rosbridge', () => {
     const t0 = performance.now();
     const hung = await callService(robot.commands, '/sim/reset', {}, 200).catch((e: unknown) => e);
     expect((hung as ServiceCallError).reason).toBe('timeout');
-    expect(performance.now() - t0).toBeLessThan(400);
+    // The given 200 ms, not sooner; "not much later" only as a hang guard on a busy machine.
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
+    expect(performance.now() - t0).toBeLessThan(2000);
     bridge.hangingServices.clear();
     await expect(callService(robot.commands, '/sim/reset', {}, 500)).resolves.toEqual({ success: true, message: 'pose reset to origin' });
   });
