@@ -16,6 +16,7 @@ import { Transcript, recordEvent } from '../model/transcript.ts';
 import { EMBEDDINGS_ENV_USAGE, SKILLS_FLAGS, SKILLS_USAGE, skillsChoiceFrom } from '../skills/options.ts';
 import type { SkillsJson } from '../skills/session.ts';
 import { abortOnSignals, type SignalStop } from './signals.ts';
+import { preferBaselineWasm } from './wasm-tier.ts';
 import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
 
 const USAGE = `Usage: wand ask "INSTRUCTION" ["FOLLOW-UP" ...] [options]
@@ -47,6 +48,7 @@ reply with --llm manual), 130 when stopped by Ctrl-C.
 Every session is saved as JSON Lines under .wand/sessions/.`;
 
 export async function main(argv: string[], stop: SignalStop = abortOnSignals()): Promise<number> {
+  preferBaselineWasm();
   const { values, positionals } = parseCommandLine(
     argv,
     {
