@@ -141,9 +141,13 @@ describe('ROS backend over rosbridge', () => {
     );
     const program = await robot.beginProgram();
     const commandsClient = bridge.frames.find((f) => f.frame.op === 'advertise')!.client;
+    // On a busy machine a stalled test process can also miss the telemetry link's heartbeats (100 ms here)
+    // and trip on that first; what must happen is that the silent commands link is declared lost.
+    const commandsDown = new Promise<string>((resolve) => robot.commands.once('down', resolve));
     bridge.freezeClient(commandsClient);
     await new Promise<void>((resolve) => program.addEventListener('abort', () => resolve()));
-    expect((program.reason as WandError).message).toMatch(/lost the commands connection/);
+    expect((program.reason as WandError).kind).toBe('connection');
+    await commandsDown; // (a test timeout if it never is)
   });
 
   it('never replays commands after a reconnect, and stays disarmed until a new program', async () => {
