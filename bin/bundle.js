@@ -23,6 +23,7 @@ const ENTRIES = ['src/cli/main.ts', 'src/select/sim-worker-main.ts'];
 const KEEP_OLD_BUILDS_MS = 10 * 60_000;
 
 const EXTERNAL = ['typescript', 'esbuild', 'tsx', '@jitl/*', 'quickjs-emscripten-core', 'bufferutil', 'utf-8-validate'];
+const COMMONJS_EXTERNAL = ['typescript', 'esbuild'];
 
 /** Files read when building that are not modules of the bundle: this script and the package's settings. */
 const BUILD_INPUTS = ['bin/bundle.js', 'package.json', 'tsconfig.json'];
@@ -73,6 +74,26 @@ function sourceUrls(outdir) {
   };
 }
 
+/**
+ * External CommonJS packages are loaded with require(), not import: importing CommonJS from an ES module
+ * makes Node scan the whole file for its export names first, which for TypeScript's 9 MB costs more than
+ * loading it (measured: 0.68 s of CPU for import('typescript'), 0.23 s for require('typescript')).
+ */
+const requiredPackages = {
+  name: 'wand-require-commonjs',
+  /** @param {import('esbuild').PluginBuild} build */
+  setup(build) {
+    const filter = new RegExp(`^(${COMMONJS_EXTERNAL.join('|')})$`);
+    build.onResolve({ filter }, (args) =>
+      args.namespace === 'wand-require' ? { path: args.path, external: true } : { path: args.path, namespace: 'wand-require' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'wand-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Bundles the command line into dist/ and returns the file URL of its entry. */
 export async function buildBundle() {
   const { build } = await import('esbuild');
@@ -98,7 +119,7 @@ export async function buildBundle() {
     sourcemap: 'linked', // for `node --enable-source-maps bin/wand.js` when a stack trace must name sources
     metafile: true,
     logLevel: 'silent',
-    plugins: [sourceUrls(staging)],
+    plugins: [sourceUrls(staging), requiredPackages],
   });
   // The staging directory and the final one are siblings, so relative source URLs hold in both.
   // A package's files change together (npm replaces the package), so its package.json stands for them.
