@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, statSync, utimesSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildBundle, freshBundle } from '../bin/bundle.js';
 import { ROOT, wand } from './helpers/cli.ts';
@@ -16,26 +17,49 @@ function cpuBurners(n = availableParallelism() + 1): ChildProcess[] {
 }
 
 describe('the bundle the CLI runs from', () => {
-  it('lists the sources it was built from, and a source newer than the build makes wand rebuild before running', async () => {
+  it('lists the sources it was built from; a package stands for its files by its package.json', async () => {
     if (!freshBundle()) await buildBundle();
     const manifest = JSON.parse(readFileSync(join(ROOT, 'dist/manifest.json'), 'utf8'));
     expect(manifest.inputs).toEqual(expect.arrayContaining(['src/cli/main.ts', 'src/sandbox/run.ts', 'primitives/index.ts', 'bin/bundle.js']));
-    // A package stands for its files by its package.json.
     expect(manifest.inputs).toContain('node_modules/zod/package.json');
     expect(manifest.inputs.filter((f: string) => f.startsWith('node_modules/zod/') && f !== 'node_modules/zod/package.json')).toEqual([]);
+  });
 
-    const source = join(ROOT, 'src/cli/usage.ts');
-    const { atime, mtime } = statSync(source);
-    try {
-      utimesSync(source, atime, new Date()); // as if just edited
-      await new Promise((r) => setTimeout(r, 20));
-      expect(freshBundle()).toBeNull();
-      const r = await wand(['--version']);
-      expect(r.code).toBe(0);
-      expect(freshBundle()).toMatch(/^file:.*\/dist\/build-[0-9a-f]+\/main\.js$/);
-    } finally {
-      utimesSync(source, atime, mtime);
-    }
+  it('never runs stale code: bin/wand.js rebuilds when a source is newer than the build (in a copy of the layout)', async () => {
+    // A project of its own, so touching its sources does not make every other test's wand rebuild.
+    const root = mkdtempSync(join(tmpdir(), 'wand-bundle-'));
+    for (const dir of ['bin', 'src/cli', 'src/select']) mkdirSync(join(root, dir), { recursive: true });
+    for (const file of ['bin/wand.js', 'bin/bundle.js', 'package.json', 'tsconfig.json']) copyFileSync(join(ROOT, file), join(root, file));
+    symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+    const main = join(root, 'src/cli/main.ts');
+    const write = (text: string) => writeFileSync(main, `import { greeting } from './greeting.ts';\nconsole.log(greeting + ' ${text}');\n`);
+    writeFileSync(join(root, 'src/cli/greeting.ts'), "export const greeting: string = 'hello';\n");
+    writeFileSync(join(root, 'src/select/sim-worker-main.ts'), 'export {};\n');
+    const run = () =>
+      new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, [join(root, 'bin/wand.js')], (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
+      );
+
+    write('one');
+    expect(await run()).toBe('hello one'); // built on first use (npm ci's prepare would have built it already)
+    const manifest = () => JSON.parse(readFileSync(join(root, 'dist/manifest.json'), 'utf8'));
+    expect(manifest().inputs).toEqual(expect.arrayContaining(['src/cli/main.ts', 'src/cli/greeting.ts']));
+    const firstBuild = manifest().dir;
+    expect(await run()).toBe('hello one');
+    expect(manifest().dir).toBe(firstBuild); // fresh: not rebuilt
+
+    await new Promise((r) => setTimeout(r, 20));
+    write('two');
+    expect(await run()).toBe('hello two');
+    // A dependency edited without touching the entry counts too.
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(join(root, 'src/cli/greeting.ts'), "export const greeting: string = 'hi';\n");
+    expect(await run()).toBe('hi two');
+    // A build that started before the last edit is stale, whatever finished last.
+    const stale = { ...manifest(), startedAt: statSync(main).mtimeMs - 1 };
+    writeFileSync(join(root, 'dist/manifest.json'), JSON.stringify(stale));
+    const { freshBundle: fresh } = (await import(pathToFileURL(join(root, 'bin/bundle.js')).href)) as typeof import('../bin/bundle.js');
+    expect(fresh()).toBeNull();
   });
 });
 
