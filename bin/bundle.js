@@ -123,7 +123,9 @@ export async function buildBundle() {
   });
   // The staging directory and the final one are siblings, so relative source URLs hold in both.
   // A package's files change together (npm replaces the package), so its package.json stands for them.
-  const inputs = [...new Set([...Object.keys(result.metafile.inputs).map(packageManifest), ...BUILD_INPUTS])];
+  // Modules made up by a plugin ("wand-require:typescript") are not files.
+  const files = Object.keys(result.metafile.inputs).filter((input) => !/^[\w-]+:/.test(input));
+  const inputs = [...new Set([...files.map(packageManifest), ...BUILD_INPUTS])];
   const hash = createHash('sha256');
   for (const file of readdirSync(staging).sort()) hash.update(file).update(readFileSync(join(staging, file)));
   const id = `build-${hash.digest('hex').slice(0, 12)}`;

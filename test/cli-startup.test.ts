@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,7 +20,9 @@ function cpuBurners(n = availableParallelism()): ChildProcess[] {
 describe('the bundle the CLI runs from', () => {
   it('lists the sources it was built from; a package stands for its files by its package.json', async () => {
     if (!freshBundle()) await buildBundle();
+    expect(freshBundle()).not.toBeNull(); // a bundle that is always stale would be rebuilt by every command
     const manifest = JSON.parse(readFileSync(join(ROOT, 'dist/manifest.json'), 'utf8'));
+    expect(manifest.inputs.filter((f: string) => !existsSync(join(ROOT, f)))).toEqual([]);
     expect(manifest.inputs).toEqual(expect.arrayContaining(['src/cli/main.ts', 'src/sandbox/run.ts', 'primitives/index.ts', 'bin/bundle.js']));
     expect(manifest.inputs).toContain('node_modules/zod/package.json');
     expect(manifest.inputs.filter((f: string) => f.startsWith('node_modules/zod/') && f !== 'node_modules/zod/package.json')).toEqual([]);
