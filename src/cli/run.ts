@@ -50,8 +50,9 @@ async function runCommand(argv: string[], signal: AbortSignal): Promise<number> 
   let target;
   try {
     source = await untilAborted(readProgram(positionals[0]!), signal);
-    // The sandbox worker starts while the world is built or the robot connects.
-    void warmUp().catch(() => {});
+    // A robot's connection is mostly waiting: the sandbox worker starts meanwhile. (The simulator keeps both
+    // cores busy by itself, and a worker started beside it only raises the peak memory.)
+    if (options.backend === 'ros') void warmUp().catch(() => {});
     target = await openBackend(options, signal);
   } catch (err) {
     // With --json a robot that cannot be reached, or a Ctrl-C before the program started, is still one
