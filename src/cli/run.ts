@@ -17,7 +17,8 @@ Runs a JavaScript or TypeScript program over the primitive API and reports what 
 
 ${BACKEND_USAGE}
 ${APPROVE_USAGE}
-  --timeout S               wall-clock budget for the program in seconds (default 30)
+  --timeout S               the program's own wall-clock budget in seconds, counted from its first
+                            instruction: start-up and a robot's rehearsal are not counted (default 30)
   --json                    print one JSON object instead of the report
 
 Exit code: 0 when the program completed, 1 when it failed, 2 for usage errors.`;
