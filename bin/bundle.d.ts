@@ -2,3 +2,5 @@
 export function freshBundle(name?: 'main' | 'sim-worker-main'): string | null;
 /** Bundles the command line into dist/ and returns the file URL of its entry. */
 export function buildBundle(): Promise<string>;
+/** Marks the build an entry belongs to as used by this process, so no other process removes it meanwhile. */
+export function useBuild(entryUrl: string): void;

@@ -6,6 +6,8 @@
 // Each build goes to its own directory named by its content, and dist/manifest.json (replaced atomically)
 // names the current one, when it started and which files went into it. Processes that build at the same time
 // cannot mix files of different builds, and a build started before a source changed is never taken as fresh.
+// A process marks the build it runs from (its chunks load lazily, e.g. a server's hours later), and an old
+// build is removed only once no live process has marked it.
 //
 // Plain JavaScript: it runs before anything could compile TypeScript.
 
@@ -13,14 +15,16 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { createHash } from 'node:crypto';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { threadId } from 'node:worker_threads';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const MANIFEST = join(DIST, 'manifest.json');
 // The command line, and the candidate-simulation worker's entry (a worker thread loads its own modules).
 const ENTRIES = ['src/cli/main.ts', 'src/select/sim-worker-main.ts'];
-// Builds another process may still be loading chunks from are kept this long.
-const KEEP_OLD_BUILDS_MS = 10 * 60_000;
+// A build being written (or just replaced) is left alone this long, whoever uses it.
+const KEEP_NEW_BUILDS_MS = 60_000;
+const IN_USE = '.in-use-';
 
 const EXTERNAL = ['typescript', 'esbuild', 'tsx', '@jitl/*', 'quickjs-emscripten-core', 'bufferutil', 'utf-8-validate'];
 const COMMONJS_EXTERNAL = ['typescript', 'esbuild'];
@@ -48,6 +52,34 @@ export function freshBundle(name = 'main') {
     }
   }
   return pathToFileURL(join(DIST, manifest.dir, `${name}.js`)).href;
+}
+
+/**
+ * Marks the build an entry belongs to as used by this process (see removeOldBuilds).
+ * @param {string} entryUrl
+ */
+export function useBuild(entryUrl) {
+  const marker = join(dirname(fileURLToPath(entryUrl)), `${IN_USE}${process.pid}-${threadId}`);
+  try {
+    writeFileSync(marker, '');
+    // Markers of processes that died without exiting (kill -9) are ignored, and removed with their build.
+    process.on('exit', () => rmSync(marker, { force: true }));
+  } catch {
+    // a read-only checkout: nothing removes builds there either
+  }
+}
+
+/** @param {string} dir */
+function inUse(dir) {
+  return readdirSync(dir).some((name) => {
+    if (!name.startsWith(IN_USE)) return false;
+    try {
+      process.kill(Number(name.slice(IN_USE.length).split('-')[0]), 0);
+      return true;
+    } catch (err) {
+      return /** @type {NodeJS.ErrnoException} */ (err).code === 'EPERM'; // alive, someone else's
+    }
+  });
 }
 
 /**
@@ -135,10 +167,12 @@ export async function buildBundle() {
   } catch {
     rmSync(staging, { recursive: true, force: true }); // the same build is already there
   }
+  // The build this one replaces stays too: another process may have just read its name, not yet marked it.
+  const previous = currentBuild();
   const tmp = `${MANIFEST}.${process.pid}`;
   writeFileSync(tmp, JSON.stringify({ dir: id, startedAt, inputs }, null, 1));
   renameSync(tmp, MANIFEST);
-  removeOldBuilds(id);
+  removeOldBuilds([id, previous]);
   return pathToFileURL(join(final, 'main.js')).href;
 }
 
@@ -148,13 +182,24 @@ function packageManifest(input) {
   return m ? `${m[1]}/package.json` : input;
 }
 
-/** @param {string} keep */
+/** The directory the manifest names now, if any. */
+function currentBuild() {
+  try {
+    return String(JSON.parse(readFileSync(MANIFEST, 'utf8')).dir);
+  } catch {
+    return undefined;
+  }
+}
+
+/** @param {(string | undefined)[]} keep */
 function removeOldBuilds(keep) {
   for (const name of readdirSync(DIST)) {
-    if (name === keep || !name.startsWith('build-') && !name.startsWith('.build-')) continue;
+    if (keep.includes(name) || (!name.startsWith('build-') && !name.startsWith('.build-'))) continue;
     const dir = join(DIST, name);
     try {
-      if (Date.now() - statSync(dir).mtimeMs > KEEP_OLD_BUILDS_MS) rmSync(dir, { recursive: true, force: true });
+      // A build's age is its entry's (markers come and go in its directory); a staging directory's, its own.
+      const made = statSync(name.startsWith('build-') ? join(dir, 'main.js') : dir).mtimeMs;
+      if (Date.now() - made > KEEP_NEW_BUILDS_MS && !inUse(dir)) rmSync(dir, { recursive: true, force: true });
     } catch {
       // another process removed it first
     }

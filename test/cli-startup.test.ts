@@ -1,8 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { buildBundle, freshBundle } from '../bin/bundle.js';
 import { ROOT, wand } from './helpers/cli.ts';
@@ -61,8 +62,34 @@ describe('the bundle the CLI runs from', () => {
     // A build that started before the last edit is stale, whatever finished last.
     const stale = { ...manifest(), startedAt: statSync(main).mtimeMs - 1 };
     writeFileSync(join(root, 'dist/manifest.json'), JSON.stringify(stale));
-    const { freshBundle: fresh } = (await import(pathToFileURL(join(root, 'bin/bundle.js')).href)) as typeof import('../bin/bundle.js');
-    expect(fresh()).toBeNull();
+    const copy = (await import(pathToFileURL(join(root, 'bin/bundle.js')).href)) as typeof import('../bin/bundle.js');
+    expect(copy.freshBundle()).toBeNull();
+  });
+
+  it('keeps an old build while a live process runs from it (a server loads chunks for hours), then removes it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'wand-bundle-'));
+    for (const dir of ['bin', 'src/cli', 'src/select']) mkdirSync(join(root, dir), { recursive: true });
+    copyFileSync(join(ROOT, 'bin/bundle.js'), join(root, 'bin/bundle.js'));
+    for (const file of ['package.json', 'tsconfig.json']) copyFileSync(join(ROOT, file), join(root, file));
+    symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+    writeFileSync(join(root, 'src/select/sim-worker-main.ts'), 'export {};\n');
+    const copy = (await import(pathToFileURL(join(root, 'bin/bundle.js')).href)) as typeof import('../bin/bundle.js');
+    const build = async (text: string) => {
+      writeFileSync(join(root, 'src/cli/main.ts'), `console.log(${JSON.stringify(text)});\n`);
+      const entry = await copy.buildBundle();
+      const main = entry.slice('file://'.length);
+      utimesSync(main, new Date(), new Date(Date.now() - 5 * 60_000)); // built long enough ago to be removable
+      return join(main, '..');
+    };
+    const first = await build('one');
+    copy.useBuild(pathToFileURL(join(first, 'main.js')).href); // this process runs from it
+    const second = await build('two');
+    const third = await build('three');
+    expect(existsSync(first)).toBe(true); // in use
+    expect(existsSync(second)).toBe(true); // the one just replaced: a process may have just read its name
+    rmSync(join(first, `.in-use-${process.pid}-${threadId}`)); // as this process's exit does
+    const fourth = await build('four');
+    expect([first, second, third, fourth].map((dir) => existsSync(dir))).toEqual([false, false, true, true]);
   });
 });
 

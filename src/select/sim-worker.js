@@ -2,10 +2,11 @@
 // (tsx under `wand`, vite's under vitest), and Node 20 loads a worker's entry before any `--import`
 // hook could apply, so this plain-JavaScript entry loads the bundled worker when it is current (see
 // bin/bundle.js) and otherwise registers tsx itself and loads the TypeScript.
-import { freshBundle } from '../../bin/bundle.js';
+import { freshBundle, useBuild } from '../../bin/bundle.js';
 
 const bundled = freshBundle('sim-worker-main');
 if (bundled) {
+  useBuild(bundled);
   await import(bundled);
 } else {
   const { register } = await import('tsx/esm/api');
