@@ -36,7 +36,8 @@ describe('the bundle the CLI runs from', () => {
     for (const file of ['bin/wand.js', 'bin/bundle.js', 'package.json', 'tsconfig.json']) copyFileSync(join(ROOT, file), join(root, file));
     symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
     const main = join(root, 'src/cli/main.ts');
-    const write = (text: string) => writeFileSync(main, `import { greeting } from './greeting.ts';\nconsole.log(greeting + ' ${text}');\n`);
+    const write = (text: string) =>
+      writeFileSync(main, `import { greeting } from './greeting.ts';\nexport function cli(): void {\n  console.log(greeting + ' ${text}');\n}\n`);
     writeFileSync(join(root, 'src/cli/greeting.ts'), "export const greeting: string = 'hello';\n");
     writeFileSync(join(root, 'src/select/sim-worker-main.ts'), 'export {};\n');
     const run = () =>
@@ -117,6 +118,22 @@ describe('--timeout is the program\'s own time', () => {
     const r = await wand(['run', '-', '--timeout', '0.3', '--json'], { stdin: 'print(1);\nwhile (true) {}' });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, output: ['1'], error: { kind: 'timeout' } });
+  });
+});
+
+describe('Ctrl-C from the first moment', () => {
+  it('while the program is still being typed (or wand still loading), --json prints one result and exits', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/wand.js'), 'run', '-', '--json'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.write('print(1)\n'); // and standard input stays open: the person is still typing
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+    expect(signal).toBeNull(); // handled, not killed
+    expect(code).toBe(1);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { kind: 'aborted', message: 'stopped by Ctrl-C' }, calls: [], world: { name: 'tabletop' } });
   });
 });
 

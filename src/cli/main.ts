@@ -23,7 +23,13 @@ function help(): string {
   return `Usage: wand <command> [options]\n\n${lines.join('\n')}\n\nRun "wand <command> --help" for the options of a command, "wand --version" for the version.`;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Ctrl-C / SIGTERM that came while bin/wand.js was still loading the command line, and how to stop listening. */
+export interface EarlySignals {
+  received: NodeJS.Signals | undefined;
+  release(): void;
+}
+
+async function main(argv: string[], early?: EarlySignals): Promise<number> {
   const [command, ...rest] = argv;
   if (!command) {
     process.stderr.write(help() + '\n');
@@ -41,6 +47,12 @@ async function main(argv: string[]): Promise<number> {
   const entry = COMMANDS[command];
   if (!entry) throw new UsageError(`unknown command "${command}"\n\n${help()}`);
   const stop = entry.stoppable ? abortOnSignals() : undefined;
+  // From here Ctrl-C is the command's (or Node's default); one that came while loading counts now.
+  early?.release();
+  if (early?.received) {
+    if (!stop) process.exit(130);
+    process.emit(early.received, early.received);
+  }
   let mod;
   try {
     mod = await entry.load();
@@ -63,9 +75,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => exitWithError(err),
-);
+/** The command line (bin/wand.js calls it, with the signals it caught while loading this). */
+export function cli(argv: string[], early?: EarlySignals): void {
+  main(argv, early).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => exitWithError(err),
+  );
+}

@@ -3,7 +3,7 @@ import { BACKEND_FLAGS, BACKEND_USAGE, backendOptionsFrom } from '../backends/op
 import { formatReport, rehearsalText } from '../run/report.ts';
 import { UNREACHED, executeProgram, notStarted } from '../run/execute.ts';
 import { warmUp } from '../sandbox/index.ts';
-import { WandError, throwIfAborted } from '../core/errors.ts';
+import { WandError } from '../core/errors.ts';
 import { LineReader } from '../core/line-reader.ts';
 import { APPROVE_FLAG, APPROVE_USAGE, approverFor } from './approval.ts';
 import { readProgram } from './program-source.ts';
@@ -50,7 +50,7 @@ async function runCommand(argv: string[], signal: AbortSignal): Promise<number> 
   let source: string;
   let target;
   try {
-    source = await untilAborted(readProgram(positionals[0]!), signal);
+    source = await readProgram(positionals[0]!, signal);
     // A robot's connection is mostly waiting: the sandbox worker starts meanwhile. (The simulator keeps both
     // cores busy by itself, and a worker started beside it only raises the peak memory.)
     if (options.backend === 'ros') void warmUp().catch(() => {});
@@ -59,7 +59,8 @@ async function runCommand(argv: string[], signal: AbortSignal): Promise<number> 
     // With --json a robot that cannot be reached, or a Ctrl-C before the program started, is still one
     // result object, so tools can read why.
     if (!values.json || !(err instanceof WandError) || (err.kind !== 'connection' && err.kind !== 'aborted')) throw err;
-    process.stdout.write(JSON.stringify(notStarted(err.toInfo(), UNREACHED, started)) + '\n');
+    const world = { ...UNREACHED.world, name: options.backend === 'ros' ? 'ros' : options.world };
+    process.stdout.write(JSON.stringify(notStarted(err.toInfo(), { ...UNREACHED, world }, started)) + '\n');
     stdin.close();
     return 1;
   }
@@ -82,18 +83,3 @@ async function runCommand(argv: string[], signal: AbortSignal): Promise<number> 
   }
 }
 
-/** The promise's value, or the abort's error as soon as Ctrl-C comes (reading a program typed at the terminal). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  throwIfAborted(signal);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      try {
-        throwIfAborted(signal);
-      } catch (err) {
-        reject(err);
-      }
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
