@@ -65,6 +65,11 @@ describe('the bundle the CLI runs from', () => {
     writeFileSync(join(root, 'dist/manifest.json'), JSON.stringify(stale));
     const copy = (await import(pathToFileURL(join(root, 'bin/bundle.js')).href)) as typeof import('../bin/bundle.js');
     expect(copy.freshBundle()).toBeNull();
+    // Where no bundle can be written, the sources run through tsx: slower, never stale.
+    rmSync(join(root, 'dist'), { recursive: true });
+    writeFileSync(join(root, 'dist'), 'not a directory');
+    write('three');
+    expect(await run()).toBe('hi three');
   });
 
   it('keeps an old build while a live process runs from it (a server loads chunks for hours), then removes it', async () => {
