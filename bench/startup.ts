@@ -28,10 +28,10 @@ interface Process {
 /** One whole process under /usr/bin/time (wall, user + system CPU, peak resident memory). */
 function measure(args: string[], stdin = ''): Process {
   const format = ['-f', 'WAND_TIME %e %U %S %M'];
+  const started = performance.now();
   const r = hasTime
     ? spawnSync(TIME, [...format, process.execPath, ...args], { cwd: ROOT, input: stdin, encoding: 'utf8' })
     : spawnSync(process.execPath, args, { cwd: ROOT, input: stdin, encoding: 'utf8' });
-  const started = performance.now();
   if (!hasTime) return { wallS: (performance.now() - started) / 1000, cpuS: NaN, peakMiB: NaN, stdout: r.stdout };
   const line = r.stderr.split('\n').find((l) => l.startsWith('WAND_TIME '));
   if (!line) throw new Error(`no timing for ${args.join(' ')}: ${r.stderr}`);
