@@ -111,6 +111,17 @@ describe('wand ask', () => {
     expect(server.chats()).toHaveLength(1);
   });
 
+  it('--llm manual: standard input ending before a reply is a usage error (exit 2), not a Ctrl-C', async () => {
+    const r = await wand(['ask', 'stack the blocks', '--scene', SCENE, '--llm', 'manual', '--json'], {
+      cwd: mkdtempSync(join(tmpdir(), 'wand-ask-')),
+      env: NO_MODEL_ENV,
+      stdin: '',
+    });
+    expect(r.code).toBe(2);
+    const outcome = JSON.parse(r.stdout);
+    expect(outcome).toMatchObject({ ok: false, stopped: 'error', error: { kind: 'usage', message: expect.stringContaining('standard input ended before a reply') } });
+  });
+
   it('Ctrl-C cancels a pending model request and exits 130', async () => {
     server = await startOpenAIServer([{ hang: true }]);
     const child = spawn(process.execPath, [WAND, 'ask', 'put the red block in the blue bowl', '--scene', SCENE, '--json'], {

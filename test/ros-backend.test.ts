@@ -33,6 +33,16 @@ const cmds = (bridge: RosbridgeTestServer, from = 0) =>
   bridge.publishes('/cmd_vel').filter((f) => f.t >= from).map((f) => ({ t: f.t, linear: f.frame.msg.linear.x as number, angular: f.frame.msg.angular.z as number }));
 
 
+/** Waits for a condition (not for a fixed time, which a busy machine can outlast); a test timeout if never. */
+async function until(ok: () => boolean): Promise<void> {
+  while (!ok()) await sleep(5);
+}
+
+const lastIsZero = (bridge: RosbridgeTestServer, from = 0) => {
+  const last = cmds(bridge, from).at(-1);
+  return last !== undefined && last.linear === 0 && last.angular === 0;
+};
+
 /** Resolves when the bridge has seen a non-zero velocity command. */
 async function moving(bridge: RosbridgeTestServer): Promise<void> {
   while (!cmds(bridge).some((c) => c.linear !== 0 || c.angular !== 0)) await sleep(5);
@@ -59,9 +69,8 @@ describe('ROS backend over rosbridge', () => {
     expect(p.x).toBeCloseTo(bridge.robot.x, 2);
     expect(robot.state().robot).toMatchObject({ pose: { x: expect.any(Number), y: expect.any(Number), yaw: expect.any(Number) } });
 
-    await sleep(50);
+    await until(() => lastIsZero(bridge, start));
     const c = cmds(bridge, start);
-    expect(c.at(-1)).toEqual({ t: expect.any(Number), linear: 0, angular: 0 });
     // Commands are streamed while moving: at least 10 Hz over the motion (the contract). Bridge and
     // client share this process on a shared machine, so single gaps are not asserted (the bench times them).
     const gaps = c
@@ -103,15 +112,15 @@ describe('ROS backend over rosbridge', () => {
     const err = await rejection(drive);
     expect(err.kind).toBe('safety');
     expect(err.message).toMatch(/odometry .* stale/);
-    expect(performance.now() - stoppedAt).toBeLessThan(300 + 200);
+    // Generous (the watchdog's own bound is pinned on a fake clock in safety-clocks.test.ts; figures in bench/ros.ts).
+    expect(performance.now() - stoppedAt).toBeLessThan(2000);
     expect(program.aborted).toBe(true);
-    await sleep(50);
-    expect(cmds(bridge).at(-1)).toMatchObject({ linear: 0, angular: 0 });
+    await until(() => lastIsZero(bridge));
     // Disarmed: nothing moves until odometry is back and a new program starts.
     expect((await rejection(robot.drive(0.1, never))).kind).toBe('safety');
     await expect(robot.beginProgram()).rejects.toThrow(/no fresh odometry/);
     bridge.resumeOdometry();
-    await sleep(150);
+    await until(() => robot.telemetry.odomAgeMs() < 100);
     await robot.beginProgram();
     await robot.drive(0.1, never);
   });
@@ -126,7 +135,7 @@ describe('ROS backend over rosbridge', () => {
     const err = await rejection(drive);
     expect(err.kind).toBe('connection');
     expect(err.message).toMatch(/lost the (commands|telemetry) connection to rosbridge/);
-    expect(performance.now() - lostAt).toBeLessThan(100);
+    expect(performance.now() - lostAt).toBeLessThan(1000); // a hang guard; the real figure is in bench/ros.ts
     expect(program.aborted).toBe(true);
     expect((program.reason as WandError).kind).toBe('connection');
   });
@@ -140,9 +149,13 @@ describe('ROS backend over rosbridge', () => {
     );
     const program = await robot.beginProgram();
     const commandsClient = bridge.frames.find((f) => f.frame.op === 'advertise')!.client;
+    // On a busy machine a stalled test process can also miss the telemetry link's heartbeats (100 ms here)
+    // and trip on that first; what must happen is that the silent commands link is declared lost.
+    const commandsDown = new Promise<string>((resolve) => robot.commands.once('down', resolve));
     bridge.freezeClient(commandsClient);
     await new Promise<void>((resolve) => program.addEventListener('abort', () => resolve()));
-    expect((program.reason as WandError).message).toMatch(/lost the commands connection/);
+    expect((program.reason as WandError).kind).toBe('connection');
+    await commandsDown; // (a test timeout if it never is)
   });
 
   it('never replays commands after a reconnect, and stays disarmed until a new program', async () => {
@@ -161,7 +174,8 @@ describe('ROS backend over rosbridge', () => {
     await sleep(300);
     await bridge.goOnline();
     await bridge.waitForClients(2);
-    await sleep(300);
+    await until(() => bridge.frames.slice(offlineFrames).some((f) => f.frame.op === 'subscribe'));
+    await sleep(300); // what a replay would send comes with the reconnect; give it time to arrive
     const after = bridge.frames.slice(offlineFrames);
     // The links came back: subscriptions and the advertisement were renewed, nothing was published.
     expect(after.some((f) => f.frame.op === 'subscribe')).toBe(true);
@@ -201,7 +215,9 @@ describe('ROS backend over rosbridge', () => {
     const t0 = performance.now();
     const hung = await callService(robot.commands, '/sim/reset', {}, 200).catch((e: unknown) => e);
     expect((hung as ServiceCallError).reason).toBe('timeout');
-    expect(performance.now() - t0).toBeLessThan(400);
+    // The given 200 ms, not sooner; "not much later" only as a hang guard on a busy machine.
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
+    expect(performance.now() - t0).toBeLessThan(2000);
     bridge.hangingServices.clear();
     await expect(callService(robot.commands, '/sim/reset', {}, 500)).resolves.toEqual({ success: true, message: 'pose reset to origin' });
   });

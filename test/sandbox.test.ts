@@ -257,7 +257,8 @@ describe('sandbox: limits', () => {
     const started = Date.now();
     const r = await run(`let i = 0;\nwhile (true) { i++; }`, { limits: { timeoutMs: 300 } });
     expect(r.error).toMatchObject({ kind: 'timeout', message: expect.stringContaining('0.3 s') });
-    expect(Date.now() - started).toBeLessThan(1500);
+    // Wall-clock bounds here only catch a hang (≥ 5x the time it takes); the real figures are in bench/sandbox.ts.
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('ends a never-settling promise at once with kind timeout and says why', async () => {
@@ -274,7 +275,7 @@ describe('sandbox: limits', () => {
     expect(r.error).toMatchObject({ kind: 'timeout', primitive: 'hang', line: 2 });
     expect(r.signals[1]?.aborted).toBe(true);
     expect(r.signals[1]?.reason).toBeInstanceOf(WandError);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('ends unbounded array growth with kind memory', async () => {
@@ -332,7 +333,7 @@ describe('sandbox: limits', () => {
       },
     });
     expect(r.error).toEqual({ kind: 'output', message: 'the program printed too much; it was stopped', primitive: 'print', line: 3 });
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('stops at once on an external abort during a primitive, aborting its signal', async () => {
@@ -373,7 +374,7 @@ describe('sandbox: limits', () => {
       limits: { timeoutMs: 300 },
     });
     expect(r.error).toMatchObject({ kind: 'timeout' });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 

@@ -171,6 +171,22 @@ function placeAndTell(name, target) {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('keeps the panel and the 3D view their size when a program has a very long line', async () => {
+    const widths = () => page.evaluate(() => [document.querySelector('aside')!.getBoundingClientRect().width, document.querySelector('canvas')!.getBoundingClientRect().width]);
+    const before = await widths();
+    const p0 = await probe(page);
+    const long = `print('${'a long line that does not break '.repeat(30)}');`;
+    model.push('```js\n' + long + '\n```', 'done: yes\ncritique: printed.');
+    await page.fill('.instruction-input', 'print a long line');
+    await page.press('.instruction-input', 'Enter');
+    expect(await nextJobEnd(page, p0.jobs.length)).toMatchObject({ ok: true });
+    await page.fill('.editor-input', long);
+    await page.click('button.run');
+    expect(await nextJobEnd(page, p0.jobs.length + 1)).toMatchObject({ ok: true });
+    expect(await page.locator('pre.program').last().textContent()).toContain('a long line that does not break');
+    expect(await widths()).toEqual(before);
+  });
+
   it('stops a running program with the e-stop', async () => {
     const p0 = await probe(page);
     await page.fill('.editor-input', 'for (let i = 0; i < 40; i++) {\n  moveTo({x: 0.3, y: -0.25, z: 0.3});\n  moveTo({x: 0.7, y: 0.25, z: 0.3});\n}');
@@ -180,7 +196,7 @@ function placeAndTell(name, target) {
     await page.click('button.estop');
     const end = await nextJobEnd(page, p0.jobs.length, 5000);
     expect(end).toMatchObject({ ok: false, error: 'aborted' });
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(Date.now() - t0).toBeLessThan(10_000); // a hang guard; bench/serve.ts measures the e-stop
     // The arm is at rest: the streamed tool position no longer changes.
     const a = (await probe(page)).state!.robot.tool;
     await page.waitForTimeout(300);

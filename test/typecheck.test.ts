@@ -3,7 +3,9 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cli.ts';
 
-// The sources run through tsx, which strips types without checking them; this is where they are checked.
+// The sources run through esbuild (the bundle) or tsx, which strip types without checking them; this is where
+// they are checked. tsconfig.json makes tsc incremental (its build info lives under node_modules/.cache), so
+// after the first run only what changed is checked again: seconds instead of a minute and a half under load.
 
 describe('TypeScript', () => {
   it('the whole project type-checks (tsc --noEmit)', async () => {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { WandError } from '../../src/core/errors.ts';
 import type { TabletopBackend } from '../backend.ts';
 import { definePrimitive, type PrimitiveContext } from '../define.ts';
 import { Name } from '../schemas.ts';
+import { findObject } from './lookup.ts';
 import { pickObject } from './pick.ts';
-import { matchName } from '../common/names.ts';
 import { reportingPushes } from './motion.ts';
 import { Target, checkTarget, placeHeld } from './place.ts';
 
@@ -13,10 +14,13 @@ export default definePrimitive({
   params: { object: Name, target: Target },
   returns: z.void(),
   async run(ctx: PrimitiveContext<TabletopBackend>, { object, target }) {
-    // Check the target before picking, so a bad target moves nothing and a crowded one is said before the arm moves.
-    const objects = ctx.backend.objects();
-    const name = matchName(objects.map((o) => o.name), object);
-    checkTarget(ctx, target, objects.find((o) => o.name === name), 'putOn');
+    // Check the object and the target before picking, so a bad one moves nothing and a crowded target is
+    // said before the arm moves.
+    const picked = findObject(ctx.backend, object, 'putOn');
+    const goal = checkTarget(ctx, target, picked, 'putOn');
+    if (goal.object?.name === picked.name) {
+      throw new WandError('validation', `putOn: cannot put "${picked.name}" on itself; nothing moved`, { primitive: 'putOn' });
+    }
     await reportingPushes(ctx, [object], async () => {
       await pickObject(ctx, object, 'putOn');
       await placeHeld(ctx, target, 'putOn', true);

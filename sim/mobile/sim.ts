@@ -26,6 +26,8 @@ export interface MobileSimOptions {
   envelope?: Envelope;
   /** false: the robot has no laser scanner and scan() fails, like a robot without /scan. */
   scanner?: boolean;
+  /** Named places replacing the room's: a robot config's, so the simulator knows the robot's map. */
+  places?: Record<string, [number, number]>;
 }
 
 /** Physics step. */
@@ -60,7 +62,8 @@ export class MobileSim implements MobileBackend, HasEnvelope {
   private readonly hasScanner: boolean;
 
   constructor(opts: MobileSimOptions = {}) {
-    this.room = opts.room ?? MOBILE_ROOM;
+    const room = opts.room ?? MOBILE_ROOM;
+    this.room = opts.places ? { ...room, places: structuredClone(opts.places) } : room;
     const s = opts.start ?? { x: 0, y: 0, yaw: 0 };
     this.pose = { x: s.x, y: s.y, yaw: degToRad(s.yaw) };
     this.envelope = opts.envelope ?? Envelope.from(opts.safety, this.pose, roomFence(this.room));

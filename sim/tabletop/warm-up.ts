@@ -1,10 +1,11 @@
 import { parseScene } from './scene.ts';
 import { createTabletopSim } from './sim.ts';
 
-// The first simulated seconds in a process run several times slower than the rest: V8 starts rapier's
-// WebAssembly in its baseline compiler and optimises the hot functions in the background (measured: ~2-3 s
-// of extra wall time on the 2-core machine, however long the program). Callers that have time to spare
-// before a program runs (waiting for the model, starting a server) can pay that cost up front.
+// The first simulated seconds in a process cost more than the rest: V8 compiles rapier's 350 kB step function
+// on its first call (Liftoff, ~75 ms and a ~70 MB transient) and, unless the process keeps wasm in Liftoff
+// (src/cli/wasm-tier.ts), optimises it in the background (TurboFan, ~1 s of CPU). A process whose event loop
+// goes idle meanwhile even stalls on that background job (see src/cli/main.ts). Callers that have time to
+// spare before a program runs (waiting for the model, starting a server) can pay that cost up front.
 
 let warming: Promise<void> | undefined;
 

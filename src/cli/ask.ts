@@ -16,7 +16,8 @@ import { AskSession } from '../model/session.ts';
 import { Transcript, recordEvent } from '../model/transcript.ts';
 import { EMBEDDINGS_ENV_USAGE, SKILLS_FLAGS, SKILLS_USAGE, skillsChoiceFrom } from '../skills/options.ts';
 import type { SkillsJson } from '../skills/session.ts';
-import { abortOnSignals } from './signals.ts';
+import { abortOnSignals, type SignalStop } from './signals.ts';
+import { preferBaselineWasm } from './wasm-tier.ts';
 import { UsageError, numberFlag, parseCommandLine } from './usage.ts';
 
 const USAGE = `Usage: wand ask "INSTRUCTION" ["FOLLOW-UP" ...] [options]
@@ -43,10 +44,12 @@ ${SKILLS_USAGE}
 ${MODEL_ENV_USAGE}
 ${EMBEDDINGS_ENV_USAGE}
 
-Exit code: 0 when done, 1 when not done or failed, 2 for usage errors, 130 when stopped by Ctrl-C.
+Exit code: 0 when done, 1 when not done or failed, 2 for usage errors (also standard input ending before a
+reply with --llm manual), 130 when stopped by Ctrl-C.
 Every session is saved as JSON Lines under .wand/sessions/.`;
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], stop: SignalStop = abortOnSignals()): Promise<number> {
+  preferBaselineWasm();
   const { values, positionals } = parseCommandLine(
     argv,
     {
@@ -87,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
   checkerThread().prestart();
   // Loaded on demand: the simulator (rapier) and the sandbox are only paid for once the model is configured.
   const [{ openBackend }, { executeProgram }] = await Promise.all([import('../backends/open.ts'), import('../run/execute.ts')]);
-  const opened = await openBackend(options);
+  const opened = await openBackend(options, stop.signal);
   // Candidate workers start warming now, while the first request is out.
   const pool = samples > 1 ? await import('../select/pool.ts').then((m) => new m.SimPool({ size: Math.min(samples, m.defaultPoolSize()) })) : undefined;
   void pool?.warm().catch(() => {});
@@ -102,7 +105,6 @@ export async function main(argv: string[]): Promise<number> {
   transcript.write({ type: 'session', model: model.label, ...(verifier ? { verifier: verifier.label } : {}), target: opened.label, world: options.world, rounds, verify: !values['no-verify'], samples });
   const session = new AskSession();
   const skills = skillsChoice ? (await import('../skills/session.ts')).openSkillSession(skillsChoice, opened, options, { env: process.env, transcript }) : null;
-  const stop = abortOnSignals();
   const write = (text: string) => process.stdout.write(text + '\n');
   /** Progress lines about the instruction's skills, shown right under it. */
   let skillLines: string[] = [];
@@ -136,7 +138,7 @@ export async function main(argv: string[]): Promise<number> {
       // error message, on standard error, where scripts and people look for one, with --json too.
       if (outcome.stopped === 'error' && outcome.error) process.stderr.write(`wand ask: ${outcome.error.message}\n`);
       if (!outcome.ok) {
-        code = outcome.stopped === 'aborted' ? 130 : 1;
+        code = outcome.stopped === 'aborted' ? 130 : outcome.error?.kind === 'usage' ? 2 : 1;
         // A robot should not go on to a follow-up whose premise failed.
         break;
       }

@@ -64,6 +64,12 @@ export async function main(argv: string[]): Promise<number> {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Under `npm start` (which execs node, so npm's Ctrl-C and SIGTERM reach this process), the server also
+    // goes when npm itself is killed outright: nothing else would ever stop it or free the port.
+    if (process.env.npm_lifecycle_event === 'start') {
+      const parent = process.ppid;
+      setInterval(() => process.ppid !== parent && stop(), 1000).unref();
+    }
   });
   await server.close();
   return 0;

@@ -1,10 +1,15 @@
 import { WandError } from '../core/errors.ts';
 
+export interface SignalStop {
+  signal: AbortSignal;
+  dispose(): void;
+}
+
 /**
  * Ctrl-C / SIGTERM abort the running program through an AbortSignal; the backend stops the robot.
  * A second Ctrl-C exits at once.
  */
-export function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
+export function abortOnSignals(): SignalStop {
   const controller = new AbortController();
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(130);

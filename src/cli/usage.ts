@@ -11,7 +11,8 @@ export function exitWithError(err: unknown): never {
   }
   if (err instanceof WandError) {
     process.stderr.write(`wand: ${err.message}\n`);
-    process.exit(1);
+    // Ctrl-C before the command had anything to report (connecting to a robot, say): the usual 130.
+    process.exit(err.kind === 'aborted' ? 130 : 1);
   }
   process.stderr.write(`wand: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);

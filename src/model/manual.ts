@@ -38,7 +38,8 @@ export class ManualModel implements ChatModel {
     for (;;) {
       const line = await this.input.next(opts.signal);
       if (line === undefined) {
-        if (!reply.length) throw new WandError('aborted', 'standard input ended before a reply was given');
+        // Nobody stopped anything: the input simply had no reply in it, a usage error (exit code 2), not a Ctrl-C.
+        if (!reply.length) throw new WandError('usage', 'standard input ended before a reply was given (--llm manual reads the reply there)');
         break;
       }
       if (line.trim() === END_OF_REPLY) break;

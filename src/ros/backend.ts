@@ -17,7 +17,7 @@ import { SubscribersRequest } from './messages.ts';
 import { CommandPublisher } from './publisher.ts';
 import { ServiceCallError, callService } from './service.ts';
 import { Telemetry } from './telemetry.ts';
-import { sleep, until } from './wait.ts';
+import { sleep, startRobot, until } from './wait.ts';
 
 export interface RosRobotOptions {
   url: string;
@@ -27,6 +27,8 @@ export interface RosRobotOptions {
   firstOdomTimeoutMs?: number;
   serviceTimeoutMs?: number;
   link?: LinkOptions;
+  /** Ends connecting (Ctrl-C while starting up): the links close and open() rejects with the abort's error. */
+  signal?: AbortSignal;
 }
 
 /** A zero command must leave the process within this time of halt(). */
@@ -77,15 +79,9 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
     this.telemetry = new Telemetry(this.telemetryLink, config.topics, () => this.watchdog.feed());
   }
 
-  static async open(opts: RosRobotOptions): Promise<RosMobileBackend> {
+  static open(opts: RosRobotOptions): Promise<RosMobileBackend> {
     const b = new RosMobileBackend(opts);
-    try {
-      await b.start();
-    } catch (err) {
-      await b.dispose();
-      throw err;
-    }
-    return b;
+    return startRobot(b, () => b.start(), opts.signal);
   }
 
   private async start(): Promise<void> {
@@ -95,7 +91,8 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
     this.publisher.advertise();
     await this.firstOdometry(this.opts.firstOdomTimeoutMs ?? 3000);
     // The laser is optional: give it a moment, so scan() and the rehearsal know whether there is one.
-    if (this.opts.config.topics.scan) await until(() => !!this.telemetry.laser, 1000);
+    if (this.opts.config.topics.scan) await until(() => !!this.telemetry.laser, 1000, () => this.disposed);
+    if (this.disposed) throw new WandError('aborted', 'stopped while connecting to the robot');
     // The geofence is fixed once, around where the robot was when Wand connected (unless the config places it).
     this.envelopeValue = Envelope.from(this.opts.config, this.telemetry.pose!);
     this.controllerValue = new MotionController(this.io, this.envelopeValue);
@@ -108,7 +105,7 @@ export class RosMobileBackend implements MobileBackend, HasEnvelope, ProgramGuar
   }
 
   private async firstOdometry(timeoutMs: number): Promise<void> {
-    if (await until(() => !!this.telemetry.pose, timeoutMs)) return;
+    if (await until(() => !!this.telemetry.pose, timeoutMs, () => this.disposed)) return;
     const { name, type } = this.opts.config.topics.odom;
     const bad = this.telemetry.malformed ? ` (${this.telemetry.malformed} malformed messages ignored)` : '';
     throw new WandError('connection', `no odometry on ${name} (${type}) within ${timeoutMs} ms${bad}; check the topic name and type in the config`);

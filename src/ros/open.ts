@@ -10,7 +10,7 @@ import { withDeclaredInterfaces } from './interfaces/open.ts';
  * `--backend ros`: connect to the robot behind rosbridge with the config's interfaces and envelope: a
  * mobile base (--profile mobile, the default) or an arm behind the tabletop API (--profile arm).
  */
-export async function openRosRobot(opts: BackendOptions): Promise<OpenBackend> {
+export async function openRosRobot(opts: BackendOptions, signal?: AbortSignal): Promise<OpenBackend> {
   const data = opts.configPath ? await readConfigJson(opts.configPath) : {};
   const profile = opts.profile ?? (opts.world === 'tabletop' ? 'arm' : 'mobile');
   const named = (data as { profile?: unknown } | null)?.profile;
@@ -20,12 +20,12 @@ export async function openRosRobot(opts: BackendOptions): Promise<OpenBackend> {
   if (profile === 'arm') {
     const [{ RosArmBackend }, { loadArmConfig }] = await Promise.all([import('./arm/backend.ts'), import('./arm/config.ts')]);
     const config = await loadArmConfig(opts.configPath);
-    const backend = await RosArmBackend.open({ url: opts.url!, config });
+    const backend = await RosArmBackend.open({ url: opts.url!, config, signal });
     const opened = { backend, primitives: primitivesFor('tabletop'), label: `ROS arm at ${opts.url}` };
     return withDeclaredInterfaces(opened, { commands: backend.commands, telemetry: backend.telemetryLink }, config);
   }
   const config = parseRobotConfig(data, opts.configPath ? `config ${opts.configPath}` : 'config');
-  const backend = await RosMobileBackend.open({ url: opts.url!, config });
+  const backend = await RosMobileBackend.open({ url: opts.url!, config, signal });
   const opened = { backend, primitives: primitivesFor('mobile'), label: `ROS robot at ${opts.url}` };
   return withDeclaredInterfaces(opened, { commands: backend.commands, telemetry: backend.telemetryLink }, config);
 }

@@ -22,7 +22,7 @@ export function callLine(c: CallRecord, withTime: boolean): string {
   return `  ${c.ok ? '✓' : '✗'} ${where}${c.primitive}(${args})${said}${time}${c.ok ? '' : `${withTime ? '  ' : ' '}— ${c.error}`}`;
 }
 
-/** The human-readable `wand run` report: calls, messages, outcome, final positions. */
+/** The human-readable `wand run` report: calls, messages, outcome, final positions (once the program ran). */
 export function formatReport(result: RunResult): string {
   const lines: string[] = [];
   lines.push(`Calls (${result.calls.length}):`);
@@ -42,6 +42,8 @@ export function formatReport(result: RunResult): string {
     const where = [e.line !== undefined ? `line ${e.line}` : '', e.primitive ? `in ${e.primitive}` : ''].filter(Boolean).join(', ');
     lines.push(`Outcome: FAILED (${e.kind}${where ? `, ${where}` : ''}): ${e.message}`);
   }
+  // A program that does not parse never ran: the world is as it was, so there is nothing to report on it.
+  if (result.error?.kind === 'syntax') return lines.join('\n');
   lines.push('');
   const objects = result.state.objects;
   if (objects.length) {
@@ -53,7 +55,8 @@ export function formatReport(result: RunResult): string {
   }
   const robot = result.state.robot as Record<string, unknown>;
   if (robot.pose) lines.push(`Robot pose: ${JSON.stringify(robot.pose)}`);
-  lines.push(`Holding: ${result.state.holding ?? 'nothing'}`);
+  // Only a robot with a gripper can hold anything.
+  if ('gripper' in robot) lines.push(`Holding: ${result.state.holding ?? 'nothing'}`);
   return lines.join('\n');
 }
 

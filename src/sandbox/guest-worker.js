@@ -93,7 +93,10 @@ function crashOutcome(err, instance, qjs) {
 function runGuest(qjs, maxBytes, req) {
   let stoppedByHost = false;
   let describeDeadline = 0;
-  const mustStop = () => stoppedByHost || Atomics.load(control, STOP) !== 0 || Date.now() > req.deadline;
+  // The time budget is the program's own: it starts at the first guest instruction, not while this
+  // worker was found, started or set up (start-up does not eat into it on a busy machine).
+  let deadline = Infinity;
+  const mustStop = () => stoppedByHost || Atomics.load(control, STOP) !== 0 || Date.now() > deadline;
 
   // No dispose() calls anywhere: the whole WebAssembly instance is dropped after the run, and freeing a
   // runtime that still holds objects would only trip QuickJS's leak assertions.
@@ -174,6 +177,8 @@ function runGuest(qjs, maxBytes, req) {
     return { type: 'thrown', phase, error: describe(thrown) };
   };
 
+  deadline = Date.now() + req.limits.timeoutMs;
+  port.postMessage({ type: 'started', runId: req.runId });
   if (req.prelude) {
     const prelude = ctx.evalCode(req.prelude, 'prelude.js');
     if (prelude.error) return failed(prelude.error, 'prelude');

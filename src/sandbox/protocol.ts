@@ -15,7 +15,6 @@ export interface RunRequest {
   globals: string[];
   aliases: Record<string, string>;
   programFile: string;
-  deadline: number; // Date.now() value after which the guest is interrupted
   limits: SandboxLimits;
 }
 
@@ -33,11 +32,13 @@ export type GuestOutcome =
   | { type: 'ok' }
   | { type: 'thrown'; phase: 'compile' | 'prelude' | 'program'; error: DescribedError }
   | { type: 'never-settles' }
-  | { type: 'interrupted' } // stopped by the deadline or by the host
+  | { type: 'interrupted' } // stopped by the time budget or by the host
   | { type: 'crash'; reason: 'memory' | 'stack' | 'other'; message: string };
 
 export type WorkerMessage =
   | { type: 'ready' }
+  // The guest's first instruction is next: its time budget (limits.timeoutMs) starts now.
+  | { type: 'started'; runId: number }
   | { type: 'call'; runId: number; name: string; args: string; line?: number }
   | { type: 'done'; runId: number; outcome: GuestOutcome };
 

@@ -48,7 +48,6 @@ export async function runInSandbox(opts: RunOptions): Promise<SandboxResult> {
   }
   if (opts.signal?.aborted) return failure(abortError(opts.signal));
 
-  const deadline = Date.now() + limits.timeoutMs;
   let worker: GuestWorker;
   try {
     worker = await acquireWorker();
@@ -59,5 +58,5 @@ export async function runInSandbox(opts: RunOptions): Promise<SandboxResult> {
     releaseWorker(worker);
     return failure(abortError(opts.signal));
   }
-  return new SandboxRun(worker, opts, { aliases, limits, code, deadline }).result;
+  return new SandboxRun(worker, opts, { aliases, limits, code }).result;
 }

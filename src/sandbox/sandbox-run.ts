@@ -12,6 +12,10 @@ import { releaseWorker, type GuestWorker } from './worker-pool.ts';
 // After the host decides to stop a run, the guest gets this long to unwind before its thread is killed.
 const STOP_GRACE_MS = 250;
 const MAX_ERROR_CHARS = 4_000;
+// A worker takes ~0.1 s to set a run up, seconds on a busy machine; one that never starts the program is broken.
+const STARTUP_LIMIT_MS = 60_000;
+
+const startupError = (): ErrorInfo => ({ kind: 'runtime', message: `the sandbox did not start the program within ${STARTUP_LIMIT_MS / 1000} s` });
 
 let nextRunId = 1;
 
@@ -35,19 +39,19 @@ export class SandboxRun {
   private pending: PendingCall | null = null;
   private stop: ErrorInfo | null = null;
   private finished = false;
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout;
   private backstop: NodeJS.Timeout | undefined;
   private readonly onAbort = () => this.halt(abortError(this.opts.signal!));
 
   constructor(
     private readonly worker: GuestWorker,
     private readonly opts: RunOptions,
-    private readonly run: { aliases: Record<string, string>; limits: SandboxLimits; code: string; deadline: number },
+    private readonly run: { aliases: Record<string, string>; limits: SandboxLimits; code: string },
   ) {
     this.result = new Promise((resolve) => (this.resolve = resolve));
     this.allowed = new Set([...opts.globals, ...Object.values(run.aliases)]);
-    // The guest checks the same deadline itself; this timer also covers time spent inside primitives.
-    this.timer = setTimeout(() => this.halt(timeoutError(run.limits.timeoutMs)), Math.max(0, run.deadline - Date.now()));
+    // Until the guest says it started, only a stuck worker is guarded against; then the program's own budget runs.
+    this.timer = setTimeout(() => this.halt(startupError()), STARTUP_LIMIT_MS);
     opts.signal?.addEventListener('abort', this.onAbort, { once: true });
     worker.start(
       {
@@ -58,7 +62,6 @@ export class SandboxRun {
         globals: opts.globals,
         aliases: run.aliases,
         programFile: PROGRAM_FILE,
-        deadline: run.deadline,
         limits: run.limits,
       },
       { onMessage: (msg) => this.onMessage(msg), onExit: (reason) => this.onExit(reason) },
@@ -67,8 +70,16 @@ export class SandboxRun {
 
   private onMessage(msg: WorkerMessage): void {
     if (msg.type === 'ready' || msg.runId !== this.runId) return;
-    if (msg.type === 'call') this.onGuestCall(msg.name, msg.args, msg.line);
+    if (msg.type === 'started') this.startClock();
+    else if (msg.type === 'call') this.onGuestCall(msg.name, msg.args, msg.line);
     else this.onDone(msg.outcome);
+  }
+
+  /** The guest checks the same budget itself; this timer also covers time spent inside primitives. */
+  private startClock(): void {
+    if (this.stop || this.finished) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.halt(timeoutError(this.run.limits.timeoutMs)), this.run.limits.timeoutMs);
   }
 
   private onGuestCall(name: string, argsJson: string, line: number | undefined): void {

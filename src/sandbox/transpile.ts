@@ -18,6 +18,8 @@ export function transpile(source: string): string {
     const { loc, message } = err as SucraseSyntaxError;
     if (!loc) throw new WandError('syntax', `the program does not parse: ${message}`);
     const reason = message.replace(/\s*\(\d+:\d+\)$/, '');
-    throw new WandError('syntax', `${reason} (line ${loc.line}, column ${loc.column + 1})`, { line: loc.line });
+    // The line is the error's own field (every report prints it); the message adds only the column
+    // (sucrase counts columns from 1).
+    throw new WandError('syntax', `${reason} at column ${loc.column}`, { line: loc.line });
   }
 }

@@ -41,7 +41,7 @@ export async function prepareRehearsal(target: OpenBackend, options: BackendOpti
     make = async () => {
       const [{ createMobileSim }, { loadRobotConfig }] = await Promise.all([import('../../sim/mobile/sim.ts'), import('../ros/config.ts')]);
       const config = options.configPath ? await loadRobotConfig(options.configPath) : undefined;
-      const sim = createMobileSim({ safety: config, ...(start ? { start } : {}) });
+      const sim = createMobileSim({ safety: config, places: config?.places, ...(start ? { start } : {}) });
       return { backend: sim, refused: () => sim.envelope.events.length };
     };
   }

@@ -13,7 +13,7 @@ import type { ActionlibClient } from '../actionlib.ts';
 import { Arming } from '../arming.ts';
 import { RosLink, type LinkOptions, type LinkRole } from '../link.ts';
 import { Rosapi, type RosVersion } from '../rosapi.ts';
-import { sleep, until } from '../wait.ts';
+import { sleep, startRobot, until } from '../wait.ts';
 import type { ArmConfig } from './config.ts';
 import { readRobotDescription } from './description.ts';
 import { GripperClient, type GripperGoalMsg } from './gripper.ts';
@@ -33,6 +33,8 @@ export interface RosArmOptions {
   firstStateTimeoutMs?: number;
   serviceTimeoutMs?: number;
   link?: LinkOptions;
+  /** Ends connecting (Ctrl-C while starting up): the links close and open() rejects with the abort's error. */
+  signal?: AbortSignal;
 }
 
 /** A hold must leave the process within this time of halt(). */
@@ -100,15 +102,9 @@ export class RosArmBackend implements TabletopBackend, ProgramGuard, Rehearsable
     );
   }
 
-  static async open(opts: RosArmOptions): Promise<RosArmBackend> {
+  static open(opts: RosArmOptions): Promise<RosArmBackend> {
     const b = new RosArmBackend(opts);
-    try {
-      await b.start();
-    } catch (err) {
-      await b.dispose();
-      throw err;
-    }
-    return b;
+    return startRobot(b, () => b.start(), opts.signal);
   }
 
   private get config(): ArmConfig {
@@ -156,10 +152,10 @@ export class RosArmBackend implements TabletopBackend, ProgramGuard, Rehearsable
 
     await this.firstJointStates(this.opts.firstStateTimeoutMs ?? 3000);
     // Trajectories are timed on the arm's clock: learn its rate before the first one (a fraction of a second).
-    await until(() => this.jointStates.clock.calibrated, 1000);
+    await until(() => this.jointStates.clock.calibrated, 1000, () => this.disposed);
     // Give the detector a moment, so the first look at the table does not find it "stale" (it is not an error yet).
     const detections = this.source;
-    if (detections instanceof DetectedObjects) await until(() => detections.receivedAt > 0, Math.min(2000, detections.staleMs));
+    if (detections instanceof DetectedObjects) await until(() => detections.receivedAt > 0, Math.min(2000, detections.staleMs), () => this.disposed);
     for (const link of [this.commands, this.telemetryLink]) link.on('down', (reason) => this.onLinkDown(link.role, reason));
     this.watchdog.feed();
     this.watchdog.start();
@@ -167,7 +163,7 @@ export class RosArmBackend implements TabletopBackend, ProgramGuard, Rehearsable
   }
 
   private async firstJointStates(timeoutMs: number): Promise<void> {
-    if (!(await until(() => this.jointStates.known, timeoutMs))) {
+    if (!(await until(() => this.jointStates.known, timeoutMs, () => this.disposed))) {
       throw new WandError('connection', `${this.jointStates.missingText()} (waited ${timeoutMs} ms)`);
     }
   }
