@@ -21,7 +21,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const MANIFEST = join(DIST, 'manifest.json');
 // The command line, and the entries of the candidate-simulation and type-checker threads (a worker thread loads its own modules).
-const ENTRIES = ['src/cli/main.ts', 'src/select/sim-worker-main.ts', 'src/check/check-worker-main.ts'];
+export const ENTRIES = ['src/cli/main.ts', 'src/select/sim-worker-main.ts', 'src/check/check-worker-main.ts'];
 // A build being written (or just replaced) is left alone this long, whoever uses it.
 const KEEP_NEW_BUILDS_MS = 60_000;
 const IN_USE = '.in-use-';

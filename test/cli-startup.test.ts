@@ -1,11 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { buildBundle, freshBundle } from '../bin/bundle.js';
+import { ENTRIES, buildBundle, freshBundle } from '../bin/bundle.js';
 import { ROOT, wand } from './helpers/cli.ts';
 import { runInSandbox } from '../src/sandbox/index.ts';
 import { sceneFile } from './helpers/tabletop.ts';
@@ -16,6 +16,14 @@ import { sceneFile } from './helpers/tabletop.ts';
 /** Processes that keep every core busy, as on the shared machines this must pass on; stopped by the caller. */
 function cpuBurners(n = availableParallelism()): ChildProcess[] {
   return Array.from({ length: n }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+}
+
+/** Every bundle entry but the command line's, as an empty module, in a copy of the layout. */
+function stubEntries(root: string): void {
+  for (const entry of ENTRIES) {
+    mkdirSync(dirname(join(root, entry)), { recursive: true });
+    if (entry !== 'src/cli/main.ts') writeFileSync(join(root, entry), 'export {};\n');
+  }
 }
 
 describe('the bundle the CLI runs from', () => {
@@ -32,14 +40,14 @@ describe('the bundle the CLI runs from', () => {
   it('never runs stale code: bin/wand.js rebuilds when a source is newer than the build (in a copy of the layout)', async () => {
     // A project of its own, so touching its sources does not make every other test's wand rebuild.
     const root = mkdtempSync(join(tmpdir(), 'wand-bundle-'));
-    for (const dir of ['bin', 'src/cli', 'src/select']) mkdirSync(join(root, dir), { recursive: true });
+    mkdirSync(join(root, 'bin'));
+    stubEntries(root);
     for (const file of ['bin/wand.js', 'bin/bundle.js', 'package.json', 'tsconfig.json']) copyFileSync(join(ROOT, file), join(root, file));
     symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
     const main = join(root, 'src/cli/main.ts');
     const write = (text: string) =>
       writeFileSync(main, `import { greeting } from './greeting.ts';\nexport function cli(): void {\n  console.log(greeting + ' ${text}');\n}\n`);
     writeFileSync(join(root, 'src/cli/greeting.ts'), "export const greeting: string = 'hello';\n");
-    writeFileSync(join(root, 'src/select/sim-worker-main.ts'), 'export {};\n');
     const run = () =>
       new Promise<string>((resolve, reject) =>
         execFile(process.execPath, [join(root, 'bin/wand.js')], (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
@@ -74,11 +82,11 @@ describe('the bundle the CLI runs from', () => {
 
   it('keeps an old build while a live process runs from it (a server loads chunks for hours), then removes it', async () => {
     const root = mkdtempSync(join(tmpdir(), 'wand-bundle-'));
-    for (const dir of ['bin', 'src/cli', 'src/select']) mkdirSync(join(root, dir), { recursive: true });
+    mkdirSync(join(root, 'bin'));
+    stubEntries(root);
     copyFileSync(join(ROOT, 'bin/bundle.js'), join(root, 'bin/bundle.js'));
     for (const file of ['package.json', 'tsconfig.json']) copyFileSync(join(ROOT, file), join(root, file));
     symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
-    writeFileSync(join(root, 'src/select/sim-worker-main.ts'), 'export {};\n');
     const copy = (await import(pathToFileURL(join(root, 'bin/bundle.js')).href)) as typeof import('../bin/bundle.js');
     const build = async (text: string) => {
       writeFileSync(join(root, 'src/cli/main.ts'), `console.log(${JSON.stringify(text)});\n`);
